@@ -1,0 +1,2 @@
+// cblas from libopenblas-dev (Debian installs it as /usr/include/<triplet>/cblas.h).
+#include <cblas.h>
