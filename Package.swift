@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Annotate", targets: ["Annotate"]),
         .library(name: "DatasetStore", targets: ["DatasetStore"]),
         .library(name: "Model", targets: ["Model"]),
+        .library(name: "Serialization", targets: ["Serialization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -22,6 +23,11 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // OpenBLAS (cblas) from libopenblas-dev.
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // zlib (inflate, crc32) from zlib1g-dev.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Zip archives, a data-only unpickler and SHA-256: shared by checkpoint readers and importers.
+        .target(name: "Serialization", dependencies: ["CZlib"]),
 
         .target(name: "Annotate", dependencies: ["CPNG", "CJPEG"]),
         .target(
@@ -29,7 +35,7 @@ let package = Package(
             dependencies: ["Annotate", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Resources/schema.sql")]
         ),
-        .target(name: "Model", dependencies: ["COpenBLAS"]),
+        .target(name: "Model", dependencies: ["COpenBLAS", "Serialization"]),
         .executableTarget(
             name: "ToolCLI",
             dependencies: [
@@ -40,7 +46,8 @@ let package = Package(
 
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ModelTests", dependencies: ["Model"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SerializationTests", dependencies: ["Serialization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,147 @@
+/// The unpickler's working representation. Pickle programs mutate containers after creating and
+/// memoizing them (EMPTY_DICT, MEMOIZE, ..., SETITEMS), so mutable containers are boxes shared by
+/// the stack and the memo; `freeze` turns the final graph into `PickleValue`s.
+indirect enum PickleNode {
+    case value(PickleValue)
+    case tuple([PickleNode])
+    case frozenSet([PickleNode])
+    case list(ListBox)
+    case dict(DictBox)
+    case set(SetBox)
+    case object(ObjectBox)
+    case persistent(PickleNode)
+
+    final class ListBox {
+        var items: [PickleNode] = []
+        init(_ items: [PickleNode] = []) { self.items = items }
+    }
+
+    final class DictBox {
+        var pairs: [(PickleNode, PickleNode)] = []
+        init(_ pairs: [(PickleNode, PickleNode)] = []) { self.pairs = pairs }
+    }
+
+    final class SetBox {
+        var items: [PickleNode] = []
+        init(_ items: [PickleNode] = []) { self.items = items }
+    }
+
+    final class ObjectBox {
+        let callee: PickleGlobal
+        var arguments: [PickleNode]
+        var keywordArguments: [(PickleNode, PickleNode)]
+        var state: PickleNode?
+        var listItems: [PickleNode] = []
+        var dictItems: [(PickleNode, PickleNode)] = []
+        init(callee: PickleGlobal, arguments: [PickleNode], keywordArguments: [(PickleNode, PickleNode)] = []) {
+            self.callee = callee
+            self.arguments = arguments
+            self.keywordArguments = keywordArguments
+        }
+    }
+}
+
+/// Converts the node graph into values: each box once (shared boxes share their frozen value),
+/// cycles and excessive depth refused.
+struct PickleFreezer {
+    let source: String
+    let maxDepth: Int
+    private var done: [ObjectIdentifier: PickleValue] = [:]
+    private var inProgress: Set<ObjectIdentifier> = []
+
+    init(source: String, maxDepth: Int) {
+        self.source = source
+        self.maxDepth = maxDepth
+    }
+
+    mutating func freeze(_ node: PickleNode, depth: Int = 0) throws(PickleError) -> PickleValue {
+        guard depth <= maxDepth else { throw .tooDeep(source: source, limit: maxDepth) }
+        switch node {
+        case .value(let v): return v
+        case .tuple(let items): return .tuple(try freezeAll(items, depth))
+        case .frozenSet(let items): return .frozenSet(try freezeAll(items, depth))
+        case .persistent(let id): return .persistent(try freeze(id, depth: depth + 1))
+        case .list(let box):
+            return try memoized(box, depth) { (f: inout PickleFreezer) throws(PickleError) in .list(try f.freezeAll(box.items, depth)) }
+        case .set(let box):
+            return try memoized(box, depth) { (f: inout PickleFreezer) throws(PickleError) in .set(try f.freezeAll(box.items, depth)) }
+        case .dict(let box):
+            return try memoized(box, depth) { (f: inout PickleFreezer) throws(PickleError) in .dict(try f.freezeDict(box.pairs, depth)) }
+        case .object(let box):
+            return try memoized(box, depth) { (f: inout PickleFreezer) throws(PickleError) in
+                .object(PickleObject(
+                    callee: box.callee,
+                    arguments: try f.freezeAll(box.arguments, depth),
+                    keywordArguments: try f.freezeDict(box.keywordArguments, depth),
+                    state: try box.state.map { (s) throws(PickleError) in try f.freeze(s, depth: depth + 1) },
+                    listItems: try f.freezeAll(box.listItems, depth),
+                    dictItems: try f.freezeDict(box.dictItems, depth)))
+            }
+        }
+    }
+
+    private mutating func memoized(
+        _ box: AnyObject, _ depth: Int, _ build: (inout PickleFreezer) throws(PickleError) -> PickleValue
+    ) throws(PickleError) -> PickleValue {
+        let id = ObjectIdentifier(box)
+        if let v = done[id] { return v }
+        guard inProgress.insert(id).inserted else {
+            throw .malformed(source: source, offset: 0, reason: "a container contains itself (recursive structure)")
+        }
+        let v = try build(&self)
+        inProgress.remove(id)
+        done[id] = v
+        return v
+    }
+
+    private mutating func freezeAll(_ items: [PickleNode], _ depth: Int) throws(PickleError) -> [PickleValue] {
+        var out: [PickleValue] = []
+        out.reserveCapacity(items.count)
+        for item in items { out.append(try freeze(item, depth: depth + 1)) }
+        return out
+    }
+
+    /// Python dict semantics: a repeated key keeps its first position and its last value.
+    private mutating func freezeDict(_ pairs: [(PickleNode, PickleNode)], _ depth: Int) throws(PickleError) -> PickleDict {
+        var entries: [PickleDict.Entry] = []
+        entries.reserveCapacity(pairs.count)
+        var position: [PickleValue: Int] = [:]
+        for (k, v) in pairs {
+            let key = try freeze(k, depth: depth + 1)
+            let value = try freeze(v, depth: depth + 1)
+            if let i = position[key] {
+                entries[i].value = value
+            } else {
+                position[key] = entries.count
+                entries.append(PickleDict.Entry(key: key, value: value))
+            }
+        }
+        return PickleDict(entries)
+    }
+}
+
+/// Releases a node graph without recursion, so that a hostile, deeply nested pickle cannot
+/// overflow the stack when its containers are freed.
+func dismantle(_ roots: [PickleNode]) {
+    var work = roots
+    while let node = work.popLast() {
+        switch node {
+        case .value: break
+        case .tuple(let items), .frozenSet(let items): work.append(contentsOf: items)
+        case .persistent(let id): work.append(id)
+        case .list(let box): work.append(contentsOf: box.items); box.items = []
+        case .set(let box): work.append(contentsOf: box.items); box.items = []
+        case .dict(let box):
+            for (k, v) in box.pairs { work.append(k); work.append(v) }
+            box.pairs = []
+        case .object(let box):
+            work.append(contentsOf: box.arguments); box.arguments = []
+            for (k, v) in box.keywordArguments { work.append(k); work.append(v) }
+            box.keywordArguments = []
+            if let s = box.state { work.append(s); box.state = nil }
+            work.append(contentsOf: box.listItems); box.listItems = []
+            for (k, v) in box.dictItems { work.append(k); work.append(v) }
+            box.dictItems = []
+        }
+    }
+}
