@@ -121,9 +121,11 @@ struct PickleFreezer {
 }
 
 /// Releases a node graph without recursion, so that a hostile, deeply nested pickle cannot
-/// overflow the stack when its containers are freed.
-func dismantle(_ roots: [PickleNode]) {
-    var work = roots
+/// overflow the stack when its containers are freed. Takes the caller's references (`roots` is
+/// emptied) so that each node's last reference is dropped here, one at a time.
+func dismantle(_ roots: inout [PickleNode]) {
+    var work: [PickleNode] = []
+    swap(&work, &roots)
     while let node = work.popLast() {
         switch node {
         case .value: break

@@ -34,9 +34,10 @@ public struct Unpickler {
     public func load(_ bytes: UnsafeRawBufferPointer, from offset: Int) throws(PickleError) -> (PickleValue, Int) {
         var machine = PickleMachine(source: source, policy: policy, bytes: bytes, position: offset)
         defer { machine.release() }
-        let root = try machine.run()
+        var roots = [try machine.run()]
+        defer { dismantle(&roots) }
         var freezer = PickleFreezer(source: source, maxDepth: policy.maxDepth)
-        let value = try freezer.freeze(root)
+        let value = try freezer.freeze(roots[0])
         return (value, machine.position)
     }
 }
@@ -65,7 +66,7 @@ struct PickleMachine {
         roots.append(contentsOf: memo.values)
         stack = []
         memo = [:]
-        dismantle(roots)
+        dismantle(&roots)
     }
 
     // MARK: - Reading primitives
