@@ -59,6 +59,16 @@ public struct PickleObject: Sendable, Hashable {
     public var listItems: [PickleValue]
     /// Items SETITEM(S)-ed on the object (dict subclasses).
     public var dictItems: PickleDict
+
+    public init(callee: PickleGlobal, arguments: [PickleValue], keywordArguments: PickleDict = PickleDict(),
+                state: PickleValue? = nil, listItems: [PickleValue] = [], dictItems: PickleDict = PickleDict()) {
+        self.callee = callee
+        self.arguments = arguments
+        self.keywordArguments = keywordArguments
+        self.state = state
+        self.listItems = listItems
+        self.dictItems = dictItems
+    }
 }
 
 /// An insertion-ordered dictionary with any pickle values as keys.
