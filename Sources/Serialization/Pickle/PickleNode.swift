@@ -1,7 +1,7 @@
 /// The unpickler's working representation. Pickle programs mutate containers after creating and
 /// memoizing them (EMPTY_DICT, MEMOIZE, ..., SETITEMS), so mutable containers are boxes shared by
 /// the stack and the memo; `freeze` turns the final graph into `PickleValue`s.
-indirect enum PickleNode {
+enum PickleNode {
     case value(PickleValue)
     case tuple([PickleNode])
     case frozenSet([PickleNode])
@@ -9,24 +9,36 @@ indirect enum PickleNode {
     case dict(DictBox)
     case set(SetBox)
     case object(ObjectBox)
-    case persistent(PickleNode)
+    indirect case persistent(PickleNode)
 
-    final class ListBox {
+    final class ListBox: FreezableBox {
+        var frozen: PickleValue?
+        var freezing = false
+        var height = 0
         var items: [PickleNode] = []
         init(_ items: [PickleNode] = []) { self.items = items }
     }
 
-    final class DictBox {
+    final class DictBox: FreezableBox {
+        var frozen: PickleValue?
+        var freezing = false
+        var height = 0
         var pairs: [(PickleNode, PickleNode)] = []
         init(_ pairs: [(PickleNode, PickleNode)] = []) { self.pairs = pairs }
     }
 
-    final class SetBox {
+    final class SetBox: FreezableBox {
+        var frozen: PickleValue?
+        var freezing = false
+        var height = 0
         var items: [PickleNode] = []
         init(_ items: [PickleNode] = []) { self.items = items }
     }
 
-    final class ObjectBox {
+    final class ObjectBox: FreezableBox {
+        var frozen: PickleValue?
+        var freezing = false
+        var height = 0
         let callee: PickleGlobal
         var arguments: [PickleNode]
         var keywordArguments: [(PickleNode, PickleNode)]
@@ -41,13 +53,21 @@ indirect enum PickleNode {
     }
 }
 
+/// A mutable container that remembers its frozen value, so shared boxes are converted once.
+protocol FreezableBox: AnyObject {
+    var frozen: PickleValue? { get set }
+    var freezing: Bool { get set }
+    /// Nesting levels below this box in its frozen value.
+    var height: Int { get set }
+}
+
 /// Converts the node graph into values: each box once (shared boxes share their frozen value),
 /// cycles and excessive depth refused.
 struct PickleFreezer {
     let source: String
     let maxDepth: Int
-    private var done: [ObjectIdentifier: PickleValue] = [:]
-    private var inProgress: Set<ObjectIdentifier> = []
+    /// The deepest level reached so far (for the heights of shared boxes).
+    private var deepest = 0
 
     init(source: String, maxDepth: Int) {
         self.source = source
@@ -56,6 +76,7 @@ struct PickleFreezer {
 
     mutating func freeze(_ node: PickleNode, depth: Int = 0) throws(PickleError) -> PickleValue {
         guard depth <= maxDepth else { throw .tooDeep(source: source, limit: maxDepth) }
+        if depth > deepest { deepest = depth }
         switch node {
         case .value(let v): return v
         case .tuple(let items): return .tuple(try freezeAll(items, depth))
@@ -80,17 +101,26 @@ struct PickleFreezer {
         }
     }
 
-    private mutating func memoized(
-        _ box: AnyObject, _ depth: Int, _ build: (inout PickleFreezer) throws(PickleError) -> PickleValue
+    private mutating func memoized<Box: FreezableBox>(
+        _ box: Box, _ depth: Int, _ build: (inout PickleFreezer) throws(PickleError) -> PickleValue
     ) throws(PickleError) -> PickleValue {
-        let id = ObjectIdentifier(box)
-        if let v = done[id] { return v }
-        guard inProgress.insert(id).inserted else {
+        if let v = box.frozen {
+            // A shared box reused deeper than where it was first frozen must still fit the limit.
+            guard depth + box.height <= maxDepth else { throw .tooDeep(source: source, limit: maxDepth) }
+            deepest = max(deepest, depth + box.height)
+            return v
+        }
+        guard !box.freezing else {
             throw .malformed(source: source, offset: 0, reason: "a container contains itself (recursive structure)")
         }
+        box.freezing = true
+        let outer = deepest
+        deepest = depth
         let v = try build(&self)
-        inProgress.remove(id)
-        done[id] = v
+        box.height = deepest - depth
+        deepest = max(outer, deepest)
+        box.freezing = false
+        box.frozen = v
         return v
     }
 
@@ -105,14 +135,21 @@ struct PickleFreezer {
     private mutating func freezeDict(_ pairs: [(PickleNode, PickleNode)], _ depth: Int) throws(PickleError) -> PickleDict {
         var entries: [PickleDict.Entry] = []
         entries.reserveCapacity(pairs.count)
-        var position: [PickleValue: Int] = [:]
+        // Small dicts (the common case: records) look for duplicates linearly; large ones hash.
+        var position: [PickleValue: Int]? = pairs.count > 16 ? [:] : nil
         for (k, v) in pairs {
             let key = try freeze(k, depth: depth + 1)
             let value = try freeze(v, depth: depth + 1)
-            if let i = position[key] {
+            let existing: Int?
+            if position != nil {
+                existing = position![key]
+            } else {
+                existing = entries.firstIndex { $0.key == key }
+            }
+            if let i = existing {
                 entries[i].value = value
             } else {
-                position[key] = entries.count
+                position?[key] = entries.count
                 entries.append(PickleDict.Entry(key: key, value: value))
             }
         }

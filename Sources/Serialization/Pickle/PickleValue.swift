@@ -4,7 +4,7 @@
 /// `builtins.set`, ...) become the matching case here; any other allowed global (for example
 /// PyTorch's `torch._utils._rebuild_tensor_v2`, permitted by the caller's `PicklePolicy`) is kept
 /// as an `.object` record of the call for the caller to interpret.
-public indirect enum PickleValue: Sendable, Hashable {
+public enum PickleValue: Sendable, Hashable {
     case none
     case bool(Bool)
     /// An integer that fits in 64 bits.
@@ -26,10 +26,10 @@ public indirect enum PickleValue: Sendable, Hashable {
     case global(PickleGlobal)
     /// A call of an allowed global recorded as data: REDUCE / NEWOBJ / INST / OBJ with its
     /// arguments, plus whatever BUILD, APPENDS or SETITEMS later applied to it.
-    case object(PickleObject)
+    indirect case object(PickleObject)
     /// The value a persistent id stood for (PERSID / BINPERSID): the id itself, for the caller to
     /// resolve (PyTorch uses it for tensor storages).
-    case persistent(PickleValue)
+    indirect case persistent(PickleValue)
 }
 
 /// A `module.name` reference as written by GLOBAL / STACK_GLOBAL.

@@ -32,7 +32,7 @@ public struct Unpickler {
     /// Unpickles one pickle starting at `offset` and returns it with the offset just past its STOP
     /// opcode (files such as legacy PyTorch checkpoints hold several pickles back to back).
     public func load(_ bytes: UnsafeRawBufferPointer, from offset: Int) throws(PickleError) -> (PickleValue, Int) {
-        var machine = PickleMachine(source: source, policy: policy, bytes: bytes, position: offset)
+        let machine = PickleMachine(source: source, policy: policy, bytes: bytes, position: offset)
         defer { machine.release() }
         var roots = [try machine.run()]
         defer { dismantle(&roots) }
@@ -42,15 +42,16 @@ public struct Unpickler {
     }
 }
 
-/// The stack machine behind `Unpickler`.
-struct PickleMachine {
+/// The stack machine behind `Unpickler`. A class (used by one thread, for one load): as a struct,
+/// calls mixing its mutating and non-mutating methods made Swift copy it, stack included.
+final class PickleMachine {
     let source: String
     let policy: PicklePolicy
     let bytes: UnsafeRawBufferPointer
     var position: Int
     private var stack: [PickleNode] = []
     private var marks: [Int] = []
-    private var memo: [Int: PickleNode] = [:]
+    private var memo = PickleMemo()
     private var opcodeStart = 0
 
     init(source: String, policy: PicklePolicy, bytes: UnsafeRawBufferPointer, position: Int) {
@@ -61,43 +62,43 @@ struct PickleMachine {
     }
 
     /// Frees the working graph iteratively (see `dismantle`).
-    mutating func release() {
+    func release() {
         var roots = stack
         roots.append(contentsOf: memo.values)
         stack = []
-        memo = [:]
+        memo = PickleMemo()
         dismantle(&roots)
     }
 
     // MARK: - Reading primitives
 
-    private mutating func byte() throws(PickleError) -> UInt8 {
+    private func byte() throws(PickleError) -> UInt8 {
         guard position < bytes.count else { throw .truncated(source: source, offset: position) }
         defer { position += 1 }
         return bytes[position]
     }
 
-    private mutating func take(_ count: Int) throws(PickleError) -> UnsafeRawBufferPointer {
+    private func take(_ count: Int) throws(PickleError) -> UnsafeRawBufferPointer {
         guard count >= 0, count <= bytes.count - position else { throw .truncated(source: source, offset: position) }
         defer { position += count }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
     }
 
-    private mutating func uint(_ width: Int) throws(PickleError) -> UInt64 {
+    private func uint(_ width: Int) throws(PickleError) -> UInt64 {
         let raw = try take(width)
         var v: UInt64 = 0
         for i in (0..<width).reversed() { v = v << 8 | UInt64(raw[i]) }
         return v
     }
 
-    private mutating func length(_ width: Int) throws(PickleError) -> Int {
+    private func length(_ width: Int) throws(PickleError) -> Int {
         let v = try uint(width)
         guard v <= UInt64(bytes.count - position) else { throw .truncated(source: source, offset: position) }
         return Int(v)
     }
 
     /// A protocol-0 text argument: bytes up to (not including) the next newline.
-    private mutating func line() throws(PickleError) -> [UInt8] {
+    private func line() throws(PickleError) -> [UInt8] {
         var end = position
         while end < bytes.count, bytes[end] != 0x0A { end += 1 }
         guard end < bytes.count else { throw .truncated(source: source, offset: bytes.count) }
@@ -106,7 +107,7 @@ struct PickleMachine {
         return out
     }
 
-    private mutating func textLine() throws(PickleError) -> String {
+    private func textLine() throws(PickleError) -> String {
         let raw = try line()
         guard let text = String(validating: raw, as: UTF8.self) else { throw bad("text argument is not UTF-8") }
         return text
@@ -116,7 +117,7 @@ struct PickleMachine {
 
     // MARK: - Stack helpers
 
-    private mutating func pop() throws(PickleError) -> PickleNode {
+    private func pop() throws(PickleError) -> PickleNode {
         if let floor = marks.last, stack.count <= floor { throw bad("stack underflow (below MARK)") }
         guard let top = stack.popLast() else { throw bad("stack underflow") }
         return top
@@ -128,10 +129,13 @@ struct PickleMachine {
     }
 
     /// Pops everything above the last MARK (and the mark).
-    private mutating func popMark() throws(PickleError) -> [PickleNode] {
+    private func popMark() throws(PickleError) -> [PickleNode] {
         guard let floor = marks.popLast() else { throw bad("no MARK on the stack") }
-        let items = Array(stack[floor...])
-        stack.removeSubrange(floor...)
+        let count = stack.count - floor
+        var items: [PickleNode] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(stack.removeLast()) }
+        items.reverse()
         return items
     }
 
@@ -146,7 +150,7 @@ struct PickleMachine {
 
     // MARK: - The interpreter
 
-    mutating func run() throws(PickleError) -> PickleNode {
+    func run() throws(PickleError) -> PickleNode {
         while true {
             opcodeStart = position
             let op = try byte()
@@ -219,7 +223,11 @@ struct PickleMachine {
             case 0x5D: stack.append(.list(.init())) // EMPTY_LIST
             case 0x6C: stack.append(.list(.init(try popMark()))) // LIST
             case 0x7D: stack.append(.dict(.init())) // EMPTY_DICT
-            case 0x64: stack.append(.dict(.init(try pairs(try popMark())))) // DICT
+            case 0x64: // DICT
+                // (Pop first, then pair: calling a non-mutating method with a mutating argument
+                // makes Swift copy the machine, and with it the whole stack.)
+                let items = try popMark()
+                stack.append(.dict(.init(try pairs(items))))
             case 0x8F: stack.append(.set(.init())) // EMPTY_SET
             case 0x91: stack.append(.frozenSet(try popMark())) // FROZENSET
             case 0x61: // APPEND
@@ -233,7 +241,8 @@ struct PickleMachine {
                 let key = try pop()
                 try setItems([(key, value)], on: try top())
             case 0x75: // SETITEMS
-                let items = try pairs(try popMark())
+                let flat = try popMark()
+                let items = try pairs(flat)
                 try setItems(items, on: try top())
             case 0x90: // ADDITEMS
                 let items = try popMark()
@@ -244,7 +253,7 @@ struct PickleMachine {
             case 0x70: memo[try memoIndex(try textLine())] = try top() // PUT
             case 0x71: memo[Int(try byte())] = try top() // BINPUT
             case 0x72: memo[Int(try uint(4))] = try top() // LONG_BINPUT
-            case 0x94: memo[memo.count] = try top() // MEMOIZE
+            case 0x94: memo[memo.count] = try top() // MEMOIZE (index = number of memo entries)
             case 0x67: stack.append(try recall(try memoIndex(try textLine()))) // GET
             case 0x68: stack.append(try recall(Int(try byte()))) // BINGET
             case 0x6A: stack.append(try recall(Int(try uint(4)))) // LONG_BINGET
@@ -314,7 +323,7 @@ struct PickleMachine {
 
     // MARK: - Opcode helpers
 
-    private mutating func uintBigEndian(_ width: Int) throws(PickleError) -> UInt64 {
+    private func uintBigEndian(_ width: Int) throws(PickleError) -> UInt64 {
         let raw = try take(width)
         var v: UInt64 = 0
         for b in raw { v = v << 8 | UInt64(b) }
@@ -346,7 +355,7 @@ struct PickleMachine {
     }
 
     private func recall(_ index: Int) throws(PickleError) -> PickleNode {
-        guard let node = memo[index] else { throw bad("memo index \(index) was never stored") }
+        guard let node = memo.get(index) else { throw bad("memo index \(index) was never stored") }
         return node
     }
 
@@ -364,7 +373,7 @@ struct PickleMachine {
         return .value(.global(g))
     }
 
-    private mutating func append(_ items: [PickleNode], to target: PickleNode) throws(PickleError) {
+    private func append(_ items: [PickleNode], to target: PickleNode) throws(PickleError) {
         switch target {
         case .list(let box): box.items.append(contentsOf: items)
         case .object(let box): box.listItems.append(contentsOf: items)
@@ -372,7 +381,7 @@ struct PickleMachine {
         }
     }
 
-    private mutating func setItems(_ items: [(PickleNode, PickleNode)], on target: PickleNode) throws(PickleError) {
+    private func setItems(_ items: [(PickleNode, PickleNode)], on target: PickleNode) throws(PickleError) {
         switch target {
         case .dict(let box): box.pairs.append(contentsOf: items)
         case .object(let box): box.dictItems.append(contentsOf: items)
@@ -464,4 +473,34 @@ extension String {
         while let l = s.last, l == " " || l == "\r" || l == "\t" { s.removeLast() }
         return String(s)
     }
+}
+
+/// The memo: indices are almost always 0, 1, 2, ... so they live in an array; far-off indices
+/// (legal, e.g. from PUT) go to a dictionary so that a hostile index cannot force a huge allocation.
+struct PickleMemo {
+    private var dense: [PickleNode?] = []
+    private var sparse: [Int: PickleNode] = [:]
+    private(set) var count = 0
+
+    func get(_ index: Int) -> PickleNode? {
+        if index >= 0 && index < dense.count, let node = dense[index] { return node }
+        return sparse[index]
+    }
+
+    subscript(index: Int) -> PickleNode? {
+        get { get(index) }
+        set {
+            guard let newValue else { return }
+            if get(index) == nil { count += 1 }
+            if index >= 0 && index <= dense.count + 1024 {
+                while dense.count <= index { dense.append(nil) }
+                dense[index] = newValue
+                sparse[index] = nil
+            } else {
+                sparse[index] = newValue
+            }
+        }
+    }
+
+    var values: [PickleNode] { dense.compactMap { $0 } + Array(sparse.values) }
 }
