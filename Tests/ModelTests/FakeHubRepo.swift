@@ -22,6 +22,8 @@ final class FakeHubRepo: @unchecked Sendable {
     private var cuts: [String: Int] = [:]
     /// When set, the listing advertises this sha256 for `model.safetensors`.
     var advertisedSHA256: String?
+    /// When set, the listing advertises this blob id for `config.json`.
+    var advertisedBlobID: String?
     /// When set, requests must carry `Authorization: Bearer TOKEN`.
     var requiredToken: String?
 
@@ -34,7 +36,7 @@ final class FakeHubRepo: @unchecked Sendable {
         }
         files = [
             File(name: "config.json", bytes: Array(#"{"hidden_size": 8, "model_type": "bert"}"#.utf8), lfs: false,
-                 blobID: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"),
+                 blobID: "a6ed17f91e85892f645ca1ca1b0ae85eadaf5de8"), // git hash-object, computed with hashlib
             File(name: "model.safetensors", bytes: weights, lfs: true, blobID: nil),
             File(name: "1_Pooling/config.json", bytes: Array(#"{"pooling_mode_mean_tokens": true}"#.utf8), lfs: false, blobID: nil),
         ]
@@ -56,7 +58,8 @@ final class FakeHubRepo: @unchecked Sendable {
         guard path.hasPrefix(prefix), let file = file(String(path.dropFirst(prefix.count))) else {
             return TestHTTPResponse(status: 404, body: Array("not found".utf8))
         }
-        let etag = file.lfs ? SHA256.hex(of: file.bytes) : (file.blobID ?? "etag\(file.bytes.count)x\(file.name.count)")
+        // As the Hub: LFS files are tagged by sha256, regular files by git blob id.
+        let etag = file.lfs ? SHA256.hex(of: file.bytes) : SHA1.gitBlobID(size: file.bytes.count) { $0.update(file.bytes) }
         var response = LoopbackHTTPServer.serve(file.bytes, for: request,
                                                 headers: ["ETag": "\"\(etag)\"", "X-Repo-Commit": Self.commit])
         if request.method == "GET", request.headers["range"] == nil, let cut = lock.withLock({ cuts.removeValue(forKey: path) }) {
@@ -71,7 +74,7 @@ final class FakeHubRepo: @unchecked Sendable {
             if f.lfs {
                 s["lfs"] = ["sha256": advertisedSHA256 ?? SHA256.hex(of: f.bytes), "size": f.bytes.count, "pointerSize": 134]
             }
-            if let b = f.blobID { s["blobId"] = b }
+            if let b = f.blobID { s["blobId"] = f.name == "config.json" ? (advertisedBlobID ?? b) : b }
             return s
         }
         let json: [String: Any] = ["id": Self.repo, "sha": Self.commit, "siblings": siblings]

@@ -52,7 +52,9 @@ struct HubClientTests {
         let weightsLink = try FileManager.default.destinationOfSymbolicLink(atPath: "\(snapshot.path)/model.safetensors")
         #expect(weightsLink == "../../blobs/\(SHA256.hex(of: s.hub.file("model.safetensors")!.bytes))")
         let nested = try FileManager.default.destinationOfSymbolicLink(atPath: "\(snapshot.path)/1_Pooling/config.json")
-        #expect(nested.hasPrefix("../../../blobs/"))
+        // Listed without blob id: named (and verified) by the ETag of a HEAD request, its git blob id.
+        #expect(nested == "../../../blobs/11dc2133678c5d9124cba0b6e69b959508e4cc31")
+        #expect(s.server.requests.contains { $0.method == "HEAD" && $0.path.hasSuffix("/1_Pooling/config.json") })
         #expect(try String(contentsOfFile: "\(s.repoFolder)/refs/main", encoding: .utf8) == FakeHubRepo.commit)
         let blobs = try FileManager.default.contentsOfDirectory(atPath: "\(s.repoFolder)/blobs")
         #expect(blobs.count == 3 && !blobs.contains { $0.hasSuffix(".incomplete") })
@@ -115,6 +117,21 @@ struct HubClientTests {
         let blobs = (try? FileManager.default.contentsOfDirectory(atPath: "\(s.repoFolder)/blobs")) ?? []
         #expect(!blobs.contains { $0.hasPrefix(bogus) })
         #expect(!FileManager.default.fileExists(atPath: "\(s.repoFolder)/snapshots/\(FakeHubRepo.commit)/model.safetensors"))
+    }
+
+    @Test("a regular file whose git blob id does not match is refused")
+    func wrongBlobID() async throws {
+        let s = try Setup()
+        defer { s.cleanup() }
+        let bogus = String(repeating: "1", count: 40)
+        s.hub.advertisedBlobID = bogus
+        await #expect {
+            _ = try await HubClient(configuration: s.configuration()).pull(repo: FakeHubRepo.repo, include: ["config.json"])
+        } throws: { error in
+            guard case .hashMismatch(_, let expected, let actual) = error as? HubError else { return false }
+            return expected == bogus && actual == "a6ed17f91e85892f645ca1ca1b0ae85eadaf5de8"
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(s.repoFolder)/blobs/\(bogus)"))
     }
 
     @Test("404 for an unknown repo, 401 without the token, success with it")

@@ -100,3 +100,14 @@ struct SHA256Tests {
         #expect(SHA256.hex(of: Array(repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
+
+@Suite("SHA1")
+struct SHA1Tests {
+    @Test("test vectors and git blob ids (from hashlib)")
+    func vectors() {
+        #expect(SHA1.hex(of: Array("abc".utf8)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(SHA1.hex(of: Array(repeating: 0x61, count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+        let content = Array(#"{"pooling_mode_mean_tokens": true}"#.utf8)
+        #expect(SHA1.gitBlobID(size: content.count) { $0.update(content) } == "11dc2133678c5d9124cba0b6e69b959508e4cc31")
+    }
+}

@@ -48,7 +48,7 @@ public struct HubClient: Sendable {
             include.isEmpty || include.contains { Glob.matches($0, file.name) }
         }
         for file in selected {
-            let blobName = try await blobName(repo: repo, commit: commit, file: file)
+            let (blobName, sha256, gitBlob) = try await blobName(repo: repo, commit: commit, file: file)
             let blob = "\(folder)/blobs/\(blobName)"
             if let size = ResumableDownload.fileSize(blob), file.size == nil || size == file.size! {
                 log?("\(repo)/\(file.name): in cache")
@@ -57,7 +57,8 @@ public struct HubClient: Sendable {
                 log?("\(repo)/\(file.name): \(partial > 0 ? "resuming at \(partial) bytes" : "downloading")\(file.size.map { " (\($0) bytes)" } ?? "")")
                 var download = ResumableDownload(
                     url: try resolveURL(repo: repo, revision: commit, file: file.name), destination: blob,
-                    incompletePath: blob + ".incomplete", expectedSize: file.size, expectedSHA256: file.sha256,
+                    incompletePath: blob + ".incomplete", expectedSize: file.size, expectedSHA256: sha256,
+                    expectedGitBlobID: gitBlob,
                     idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts)
                 download.headers = authHeaders
                 download.authorizedHost = URL(string: configuration.endpoint)?.host
@@ -200,10 +201,15 @@ public struct HubClient: Sendable {
         return Listing(commit: commit, files: files)
     }
 
-    /// The cache blob name: the LFS sha256, the git blob id, or the ETag of a HEAD request.
-    private func blobName(repo: HubRepo, commit: String, file: RepoFile) async throws -> String {
-        if let sha = file.sha256 { return sha }
-        if let blob = file.blobID { return blob }
+    /// The cache blob name (the LFS sha256, the git blob id, or the ETag of a HEAD request) and
+    /// how to verify the content: by sha256 (64 hex digits) or git blob id (40).
+    private func blobName(repo: HubRepo, commit: String, file: RepoFile) async throws -> (String, String?, String?) {
+        func verification(_ name: String) -> (String, String?, String?) {
+            let hex = name.allSatisfy(\.isHexDigit)
+            return (name, hex && name.count == 64 ? name : nil, hex && name.count == 40 ? name : nil)
+        }
+        if let sha = file.sha256 { return (sha, sha, nil) }
+        if let blob = file.blobID { return verification(blob) }
         let url = try resolveURL(repo: repo, revision: commit, file: file.name)
         var request = URLRequest(url: url)
         request.httpMethod = "HEAD"
@@ -223,7 +229,7 @@ public struct HubClient: Sendable {
         guard Self.isSafeBlobName(etag) else {
             throw HubError.badListing(url: url.absoluteString, reason: "no usable ETag for '\(file.name)'")
         }
-        return etag
+        return verification(etag.lowercased())
     }
 
     private func resolveURL(repo: HubRepo, revision: String, file: String) throws -> URL {

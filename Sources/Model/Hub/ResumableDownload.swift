@@ -15,6 +15,8 @@ struct ResumableDownload {
     let incompletePath: String
     var expectedSize: Int?
     var expectedSHA256: String?
+    /// Git blob id (`sha1("blob <size>\0" + bytes)`), how the Hub names regular files.
+    var expectedGitBlobID: String?
     var headers: [String: String] = [:]
     var authorizedHost: String?
     var idleTimeout: TimeInterval
@@ -110,6 +112,13 @@ struct ResumableDownload {
                 throw HubError.hashMismatch(url: url.absoluteString, expected: expectedSHA256.lowercased(), actual: actual)
             }
         }
+        if let expectedGitBlobID {
+            let actual = try Self.gitBlobID(ofFile: incompletePath)
+            guard actual == expectedGitBlobID.lowercased() else {
+                try? FileManager.default.removeItem(atPath: incompletePath)
+                throw HubError.hashMismatch(url: url.absoluteString, expected: expectedGitBlobID.lowercased(), actual: actual)
+            }
+        }
         // rename(2) replaces atomically within one file system.
         guard rename(incompletePath, destination) == 0 else {
             throw HubError.io(path: destination, reason: "cannot move the finished download into place: \(String(cString: strerror(errno)))")
@@ -147,6 +156,14 @@ struct ResumableDownload {
             offset = end
         }
         return SHA256.hexString(hasher.finalize())
+    }
+}
+
+extension ResumableDownload {
+    /// The git blob id of a file, read through a memory map.
+    static func gitBlobID(ofFile path: String) throws -> String {
+        let file = try MappedFile(path: path)
+        return SHA1.gitBlobID(size: file.count) { $0.update(file.bytes) }
     }
 }
 
