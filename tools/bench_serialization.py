@@ -7,7 +7,7 @@ Our side: `lisakit-bench serialization KIND FILE REPEATS` (release build). Best 
 
 Run: LISAKIT_BENCH=.build/release/lisakit-bench /tmp/refenv/bin/python tools/bench_serialization.py
 """
-import hashlib, json, os, pickle, subprocess, sys, tempfile, time, zipfile
+import hashlib, json, os, pickle, shutil, subprocess, sys, tempfile, time, zipfile
 
 REPEATS = 3
 BENCH = os.environ.get("LISAKIT_BENCH", os.path.join(os.path.dirname(__file__), "..", ".build", "release", "lisakit-bench"))
@@ -48,9 +48,16 @@ def report(name, peer_name, peer_s, our_s, unit_count=None, unit=None):
 
 
 def main():
+    tmp = tempfile.mkdtemp(prefix="bench-ser-")
+    try:
+        run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(tmp):
     import torch
     torch.set_num_threads(2)
-    tmp = tempfile.mkdtemp(prefix="bench-ser-")
     print(f"torch {torch.__version__}, python {sys.version.split()[0]}, best of {REPEATS}, binary {BENCH}")
 
     # 1. RefCOCO-sized refs pickle (refs(unc).p holds ~50k refs / 142k sentences).

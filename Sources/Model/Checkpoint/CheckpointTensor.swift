@@ -118,25 +118,43 @@ public struct CheckpointTensor: Sendable {
     }
 
     /// The elements converted to Float in row-major order (f16/bf16 widened exactly; f64 and
-    /// integers rounded as `Float(_:)` does; bool as 0/1).
+    /// integers rounded as `Float(_:)` does; bool as 0/1). Contiguous tensors convert straight
+    /// from the (mapped) storage; strided views are gathered first.
     public func floatValues() -> [Float] {
-        let bytes = contiguousBytes()
         let n = elementCount
-        return bytes.withUnsafeBytes { raw -> [Float] in
-            (0..<n).map { i -> Float in
-                switch dtype {
-                case .float32: Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian)
-                case .float64: Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian))
-                case .float16: Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian))
-                case .bfloat16: Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16)
-                case .int64: Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-                case .int32: Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-                case .int16: Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-                case .int8: Float(Int8(bitPattern: raw[i]))
-                case .uint8: Float(raw[i])
-                case .bool: raw[i] != 0 ? 1 : 0
-                }
+        if n == 0 { return [] }
+        if let range = contiguousByteRange {
+            return storage.withUnsafeBytes { Self.convert(UnsafeRawBufferPointer(rebasing: $0[range]), dtype, n) }
+        }
+        return contiguousBytes().withUnsafeBytes { Self.convert($0, dtype, n) }
+    }
+
+    /// Little-endian elements of `dtype` → Float, one tight loop per type.
+    private static func convert(_ src: UnsafeRawBufferPointer, _ dtype: CheckpointDType, _ n: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: n) { out, count in
+            switch dtype {
+            case .float32:
+                for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+            case .float16:
+                for i in 0..<n { out[i] = Float(Float16(bitPattern: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+            case .bfloat16:
+                for i in 0..<n { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
+            case .float64:
+                for i in 0..<n { out[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+            case .int64:
+                for i in 0..<n { out[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+            case .int32:
+                for i in 0..<n { out[i] = Float(Int32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+            case .int16:
+                for i in 0..<n { out[i] = Float(Int16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
+            case .int8:
+                for i in 0..<n { out[i] = Float(Int8(bitPattern: src[i])) }
+            case .uint8:
+                for i in 0..<n { out[i] = Float(src[i]) }
+            case .bool:
+                for i in 0..<n { out[i] = src[i] != 0 ? 1 : 0 }
             }
+            count = n
         }
     }
 }
