@@ -109,6 +109,18 @@ struct UnpicklerTests {
         bytes += [UInt8](repeating: 0x85, count: 100_000)
         bytes.append(0x2e)
         #expect(throws: PickleError.self) { _ = try Unpickler(source: "inline").load(bytes) }
+        // A deep tuple chain popped into a local when the next opcode fails (REDUCE on an empty stack).
+        var reduce: [UInt8] = [0x80, 0x02, 0x4e]
+        reduce += [UInt8](repeating: 0x85, count: 100_000)
+        reduce += [0x52, 0x2e]
+        #expect(throws: PickleError.self) { _ = try Unpickler(source: "inline").load(reduce) }
+        // A deep list chain built with LIST over nested marks: ( ( ( ... ] l l l ...
+        var lists: [UInt8] = [0x80, 0x02]
+        lists += [UInt8](repeating: 0x28, count: 50_000)
+        lists.append(0x5d)
+        lists += [UInt8](repeating: 0x6c, count: 50_000)
+        lists.append(0x2e)
+        #expect(throws: PickleError.self) { _ = try Unpickler(source: "inline").load(lists) }
         // A list that contains itself.
         let cyclic: [UInt8] = [0x80, 0x02, 0x5d, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2e]
         #expect(throws: PickleError.self) { _ = try Unpickler(source: "inline").load(cyclic) }

@@ -3,8 +3,9 @@
 /// the stack and the memo; `freeze` turns the final graph into `PickleValue`s.
 enum PickleNode {
     case value(PickleValue)
-    case tuple([PickleNode])
-    case frozenSet([PickleNode])
+    /// Tuples and frozensets are immutable, so their nesting depth is known when built.
+    case tuple([PickleNode], depth: Int)
+    case frozenSet([PickleNode], depth: Int)
     case list(ListBox)
     case dict(DictBox)
     case set(SetBox)
@@ -15,6 +16,8 @@ enum PickleNode {
         var frozen: PickleValue?
         var freezing = false
         var height = 0
+        /// Nesting depth seen so far (a lower bound: contents can change after the box is placed).
+        var depth = 1
         var items: [PickleNode] = []
         init(_ items: [PickleNode] = []) { self.items = items }
     }
@@ -23,6 +26,8 @@ enum PickleNode {
         var frozen: PickleValue?
         var freezing = false
         var height = 0
+        /// Nesting depth seen so far (a lower bound: contents can change after the box is placed).
+        var depth = 1
         var pairs: [(PickleNode, PickleNode)] = []
         init(_ pairs: [(PickleNode, PickleNode)] = []) { self.pairs = pairs }
     }
@@ -31,6 +36,8 @@ enum PickleNode {
         var frozen: PickleValue?
         var freezing = false
         var height = 0
+        /// Nesting depth seen so far (a lower bound: contents can change after the box is placed).
+        var depth = 1
         var items: [PickleNode] = []
         init(_ items: [PickleNode] = []) { self.items = items }
     }
@@ -39,6 +46,8 @@ enum PickleNode {
         var frozen: PickleValue?
         var freezing = false
         var height = 0
+        /// Nesting depth seen so far (a lower bound: contents can change after the box is placed).
+        var depth = 1
         let callee: PickleGlobal
         var arguments: [PickleNode]
         var keywordArguments: [(PickleNode, PickleNode)]
@@ -49,6 +58,21 @@ enum PickleNode {
             self.callee = callee
             self.arguments = arguments
             self.keywordArguments = keywordArguments
+        }
+    }
+}
+
+extension PickleNode {
+    /// Nesting depth: 0 for leaves, 1 + the deepest item for containers (as far as known).
+    var depth: Int {
+        switch self {
+        case .value: 0
+        case .tuple(_, let d), .frozenSet(_, let d): d
+        case .list(let b): b.depth
+        case .dict(let b): b.depth
+        case .set(let b): b.depth
+        case .object(let b): b.depth
+        case .persistent(let n): n.depth + 1
         }
     }
 }
@@ -79,8 +103,8 @@ struct PickleFreezer {
         if depth > deepest { deepest = depth }
         switch node {
         case .value(let v): return v
-        case .tuple(let items): return .tuple(try freezeAll(items, depth))
-        case .frozenSet(let items): return .frozenSet(try freezeAll(items, depth))
+        case .tuple(let items, _): return .tuple(try freezeAll(items, depth))
+        case .frozenSet(let items, _): return .frozenSet(try freezeAll(items, depth))
         case .persistent(let id): return .persistent(try freeze(id, depth: depth + 1))
         case .list(let box):
             return try memoized(box, depth) { (f: inout PickleFreezer) throws(PickleError) in .list(try f.freezeAll(box.items, depth)) }
@@ -166,7 +190,7 @@ func dismantle(_ roots: inout [PickleNode]) {
     while let node = work.popLast() {
         switch node {
         case .value: break
-        case .tuple(let items), .frozenSet(let items): work.append(contentsOf: items)
+        case .tuple(let items, _), .frozenSet(let items, _): work.append(contentsOf: items)
         case .persistent(let id): work.append(id)
         case .list(let box): work.append(contentsOf: box.items); box.items = []
         case .set(let box): work.append(contentsOf: box.items); box.items = []

@@ -35,9 +35,13 @@ public struct Unpickler {
         let machine = PickleMachine(source: source, policy: policy, bytes: bytes, position: offset)
         defer { machine.release() }
         var roots = [try machine.run()]
-        defer { dismantle(&roots) }
+        var frozen = false
+        // Once frozen, everything reachable from the root is known to be shallow and can be
+        // released normally; otherwise take the graph apart iteratively.
+        defer { if !frozen { dismantle(&roots) } }
         var freezer = PickleFreezer(source: source, maxDepth: policy.maxDepth)
         let value = try freezer.freeze(roots[0])
+        frozen = true
         return (value, machine.position)
     }
 }
@@ -64,7 +68,18 @@ final class PickleMachine {
     /// Frees the working graph iteratively (see `dismantle`).
     func release() {
         var roots = stack
-        roots.append(contentsOf: memo.values)
+        // Leaves and frozen boxes (reachable from a successfully frozen root, hence shallow) need
+        // no iterative teardown; anything else might be a hostile deep chain.
+        memo.forEach { node in
+            switch node {
+            case .value: return
+            case .list(let box) where box.frozen != nil: return
+            case .dict(let box) where box.frozen != nil: return
+            case .set(let box) where box.frozen != nil: return
+            case .object(let box) where box.frozen != nil: return
+            default: roots.append(node)
+            }
+        }
         stack = []
         memo = PickleMemo()
         dismantle(&roots)
@@ -215,21 +230,21 @@ final class PickleMachine {
             case 0x98: _ = try top() // READONLY_BUFFER: no effect on plain data
 
             // Containers
-            case 0x29: stack.append(.tuple([])) // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark())) // TUPLE
-            case 0x85: let a = try pop(); stack.append(.tuple([a])) // TUPLE1
-            case 0x86: let b = try pop(); let a = try pop(); stack.append(.tuple([a, b])) // TUPLE2
-            case 0x87: let c = try pop(); let b = try pop(); let a = try pop(); stack.append(.tuple([a, b, c])) // TUPLE3
+            case 0x29: stack.append(.tuple([], depth: 1)) // EMPTY_TUPLE
+            case 0x74: let items = try popMark(); stack.append(try tuple(items)) // TUPLE
+            case 0x85: let a = try pop(); stack.append(try tuple([a])) // TUPLE1
+            case 0x86: let b = try pop(); let a = try pop(); stack.append(try tuple([a, b])) // TUPLE2
+            case 0x87: let c = try pop(); let b = try pop(); let a = try pop(); stack.append(try tuple([a, b, c])) // TUPLE3
             case 0x5D: stack.append(.list(.init())) // EMPTY_LIST
-            case 0x6C: stack.append(.list(.init(try popMark()))) // LIST
+            case 0x6C: let items = try popMark(); stack.append(.list(try box(ListBox(items), items))) // LIST
             case 0x7D: stack.append(.dict(.init())) // EMPTY_DICT
             case 0x64: // DICT
                 // (Pop first, then pair: calling a non-mutating method with a mutating argument
                 // makes Swift copy the machine, and with it the whole stack.)
                 let items = try popMark()
-                stack.append(.dict(.init(try pairs(items))))
+                stack.append(.dict(try box(DictBox(try pairs(items)), items)))
             case 0x8F: stack.append(.set(.init())) // EMPTY_SET
-            case 0x91: stack.append(.frozenSet(try popMark())) // FROZENSET
+            case 0x91: let items = try popMark(); stack.append(.frozenSet(items, depth: try depth(of: items))) // FROZENSET
             case 0x61: // APPEND
                 let item = try pop()
                 try append([item], to: try top())
@@ -246,8 +261,9 @@ final class PickleMachine {
                 try setItems(items, on: try top())
             case 0x90: // ADDITEMS
                 let items = try popMark()
-                guard case .set(let box) = try top() else { throw bad("ADDITEMS on a non-set") }
-                box.items.append(contentsOf: items)
+                guard case .set(let target) = try top() else { throw bad("ADDITEMS on a non-set") }
+                target.items.append(contentsOf: items)
+                _ = try box(target, items)
 
             // Memo
             case 0x70: memo[try memoIndex(try textLine())] = try top() // PUT
@@ -264,7 +280,9 @@ final class PickleMachine {
                 stack.append(.persistent(.value(.string(try textLine()))))
             case 0x51: // BINPERSID
                 try checkPersistent()
-                stack.append(.persistent(try pop()))
+                let id = try pop()
+                guard id.depth < policy.maxDepth else { throw .tooDeep(source: source, limit: policy.maxDepth) }
+                stack.append(.persistent(id))
 
             // Globals and calls
             case 0x63: // GLOBAL
@@ -281,18 +299,18 @@ final class PickleMachine {
             case 0x52: // REDUCE
                 let arguments = try pop()
                 let callee = try pop()
-                guard case .tuple(let args) = arguments else { throw bad("REDUCE arguments are not a tuple") }
+                guard case .tuple(let args, _) = arguments else { throw bad("REDUCE arguments are not a tuple") }
                 stack.append(try call(callee, args))
             case 0x81: // NEWOBJ
                 let arguments = try pop()
                 let cls = try pop()
-                guard case .tuple(let args) = arguments else { throw bad("NEWOBJ arguments are not a tuple") }
+                guard case .tuple(let args, _) = arguments else { throw bad("NEWOBJ arguments are not a tuple") }
                 stack.append(try call(cls, args))
             case 0x92: // NEWOBJ_EX
                 let kwargs = try pop()
                 let arguments = try pop()
                 let cls = try pop()
-                guard case .tuple(let args) = arguments, case .dict(let kw) = kwargs else {
+                guard case .tuple(let args, _) = arguments, case .dict(let kw) = kwargs else {
                     throw bad("NEWOBJ_EX needs a tuple and a dict")
                 }
                 stack.append(try call(cls, args, keywords: kw.pairs))
@@ -309,7 +327,9 @@ final class PickleMachine {
             case 0x62: // BUILD
                 let state = try pop()
                 switch try top() {
-                case .object(let box): box.state = state
+                case .object(let target):
+                    target.state = state
+                    _ = try box(target, [state])
                 case .dict: break // OrderedDict instance attributes (e.g. torch's `_metadata`) are dropped.
                 default: throw bad("BUILD on a value that takes no state")
                 }
@@ -322,6 +342,25 @@ final class PickleMachine {
     }
 
     // MARK: - Opcode helpers
+
+    /// 1 + the deepest of `items`; refused beyond the policy's limit, so that no over-deep
+    /// structure is ever built (freeing one would recurse as deep as it is nested).
+    private func depth(of items: [PickleNode]) throws(PickleError) -> Int {
+        var deepest = 0
+        for item in items { deepest = max(deepest, item.depth) }
+        guard deepest < policy.maxDepth else { throw .tooDeep(source: source, limit: policy.maxDepth) }
+        return deepest + 1
+    }
+
+    private func tuple(_ items: [PickleNode]) throws(PickleError) -> PickleNode {
+        .tuple(items, depth: try depth(of: items))
+    }
+
+    /// Raises `target`'s recorded depth to cover `added` items.
+    private func box<Box: DepthTracking>(_ target: Box, _ added: [PickleNode]) throws(PickleError) -> Box {
+        target.depth = max(target.depth, try depth(of: added))
+        return target
+    }
 
     private func uintBigEndian(_ width: Int) throws(PickleError) -> UInt64 {
         let raw = try take(width)
@@ -375,16 +414,17 @@ final class PickleMachine {
 
     private func append(_ items: [PickleNode], to target: PickleNode) throws(PickleError) {
         switch target {
-        case .list(let box): box.items.append(contentsOf: items)
-        case .object(let box): box.listItems.append(contentsOf: items)
+        case .list(let b): b.items.append(contentsOf: items); _ = try box(b, items)
+        case .object(let b): b.listItems.append(contentsOf: items); _ = try box(b, items)
         default: throw bad("APPEND to a value that is not a list")
         }
     }
 
     private func setItems(_ items: [(PickleNode, PickleNode)], on target: PickleNode) throws(PickleError) {
+        let flat = items.flatMap { [$0.0, $0.1] }
         switch target {
-        case .dict(let box): box.pairs.append(contentsOf: items)
-        case .object(let box): box.dictItems.append(contentsOf: items)
+        case .dict(let b): b.pairs.append(contentsOf: items); _ = try box(b, flat)
+        case .object(let b): b.dictItems.append(contentsOf: items); _ = try box(b, flat)
         default: throw bad("SETITEM on a value that is not a dict")
         }
     }
@@ -397,14 +437,15 @@ final class PickleMachine {
             guard keywords.isEmpty else { throw bad("\(g) called with keyword arguments") }
             return try construct(g, args)
         }
-        return .object(.init(callee: g, arguments: args, keywordArguments: keywords))
+        return .object(try box(ObjectBox(callee: g, arguments: args, keywordArguments: keywords),
+                               args + keywords.flatMap { [$0.0, $0.1] }))
     }
 
     private func construct(_ g: PickleGlobal, _ args: [PickleNode]) throws(PickleError) -> PickleNode {
         func items(_ node: PickleNode) throws(PickleError) -> [PickleNode] {
             switch node {
             case .list(let box): return box.items
-            case .tuple(let items), .frozenSet(let items): return items
+            case .tuple(let items, _), .frozenSet(let items, _): return items
             case .set(let box): return box.items
             default: throw bad("\(g) argument is not a sequence")
             }
@@ -413,22 +454,25 @@ final class PickleMachine {
         case ("collections", "OrderedDict"), ("builtins", "dict"):
             guard let first = args.first else { return .dict(.init()) }
             guard args.count == 1 else { throw bad("\(g) with \(args.count) arguments") }
-            if case .dict(let box) = first { return .dict(.init(box.pairs)) }
+            if case .dict(let source) = first { return .dict(try box(DictBox(source.pairs), [first])) }
             var pairs: [(PickleNode, PickleNode)] = []
             for pair in try items(first) {
                 let kv = try items(pair)
                 guard kv.count == 2 else { throw bad("\(g) item is not a pair") }
                 pairs.append((kv[0], kv[1]))
             }
-            return .dict(.init(pairs))
+            return .dict(try box(DictBox(pairs), pairs.flatMap { [$0.0, $0.1] }))
         case ("builtins", "set"):
-            return .set(.init(try args.first.map { (a) throws(PickleError) in try items(a) } ?? []))
+            let members = try args.first.map { (a) throws(PickleError) in try items(a) } ?? []
+            return .set(try box(SetBox(members), members))
         case ("builtins", "frozenset"):
-            return .frozenSet(try args.first.map { (a) throws(PickleError) in try items(a) } ?? [])
+            let members = try args.first.map { (a) throws(PickleError) in try items(a) } ?? []
+            return .frozenSet(members, depth: try depth(of: members))
         case ("builtins", "list"):
-            return .list(.init(try args.first.map { (a) throws(PickleError) in try items(a) } ?? []))
+            let members = try args.first.map { (a) throws(PickleError) in try items(a) } ?? []
+            return .list(try box(ListBox(members), members))
         case ("builtins", "tuple"):
-            return .tuple(try args.first.map { (a) throws(PickleError) in try items(a) } ?? [])
+            return try tuple(try args.first.map { (a) throws(PickleError) in try items(a) } ?? [])
         case ("builtins", "bytes"), ("builtins", "bytearray"), ("_codecs", "encode"):
             return .value(.bytes(try bytesArgument(g, args)))
         default:
@@ -475,6 +519,21 @@ extension String {
     }
 }
 
+typealias ListBox = PickleNode.ListBox
+typealias DictBox = PickleNode.DictBox
+typealias SetBox = PickleNode.SetBox
+typealias ObjectBox = PickleNode.ObjectBox
+
+/// Boxes that record their nesting depth.
+protocol DepthTracking: AnyObject {
+    var depth: Int { get set }
+}
+
+extension PickleNode.ListBox: DepthTracking {}
+extension PickleNode.DictBox: DepthTracking {}
+extension PickleNode.SetBox: DepthTracking {}
+extension PickleNode.ObjectBox: DepthTracking {}
+
 /// The memo: indices are almost always 0, 1, 2, ... so they live in an array; far-off indices
 /// (legal, e.g. from PUT) go to a dictionary so that a hostile index cannot force a huge allocation.
 struct PickleMemo {
@@ -491,6 +550,12 @@ struct PickleMemo {
         get { get(index) }
         set {
             guard let newValue else { return }
+            if index == dense.count {
+                // The usual case: the next sequential index.
+                if sparse.isEmpty || sparse[index] == nil { count += 1 } else { sparse[index] = nil }
+                dense.append(newValue)
+                return
+            }
             if get(index) == nil { count += 1 }
             if index >= 0 && index <= dense.count + 1024 {
                 while dense.count <= index { dense.append(nil) }
@@ -502,5 +567,8 @@ struct PickleMemo {
         }
     }
 
-    var values: [PickleNode] { dense.compactMap { $0 } + Array(sparse.values) }
+    func forEach(_ body: (PickleNode) -> Void) {
+        for case let node? in dense { body(node) }
+        for node in sparse.values { body(node) }
+    }
 }
