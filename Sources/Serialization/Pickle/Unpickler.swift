@@ -362,6 +362,12 @@ final class PickleMachine {
         return target
     }
 
+    /// Raises `target`'s recorded depth to cover items whose deepest is `deepest`.
+    private func raise<Box: DepthTracking>(_ target: Box, _ deepest: Int) throws(PickleError) {
+        guard deepest < policy.maxDepth else { throw .tooDeep(source: source, limit: policy.maxDepth) }
+        if deepest + 1 > target.depth { target.depth = deepest + 1 }
+    }
+
     private func uintBigEndian(_ width: Int) throws(PickleError) -> UInt64 {
         let raw = try take(width)
         var v: UInt64 = 0
@@ -421,10 +427,11 @@ final class PickleMachine {
     }
 
     private func setItems(_ items: [(PickleNode, PickleNode)], on target: PickleNode) throws(PickleError) {
-        let flat = items.flatMap { [$0.0, $0.1] }
+        var deepest = 0
+        for (k, v) in items { deepest = max(deepest, k.depth, v.depth) }
         switch target {
-        case .dict(let b): b.pairs.append(contentsOf: items); _ = try box(b, flat)
-        case .object(let b): b.dictItems.append(contentsOf: items); _ = try box(b, flat)
+        case .dict(let b): b.pairs.append(contentsOf: items); try raise(b, deepest)
+        case .object(let b): b.dictItems.append(contentsOf: items); try raise(b, deepest)
         default: throw bad("SETITEM on a value that is not a dict")
         }
     }
