@@ -102,6 +102,16 @@ struct HubClientTests {
         #expect(s.server.requests.contains { $0.headers["range"] == "bytes=77777-" })
     }
 
+    @Test("LFS files redirected to a CDN path are followed")
+    func redirect() async throws {
+        let s = try Setup()
+        defer { s.cleanup() }
+        s.hub.redirectLFS = true
+        let snapshot = try await HubClient(configuration: s.configuration()).pull(repo: FakeHubRepo.repo)
+        #expect(try contents("\(snapshot.path)/model.safetensors") == s.hub.file("model.safetensors")!.bytes)
+        #expect(s.server.requests.contains { $0.path.hasPrefix("/cdn/") })
+    }
+
     @Test("a wrong sha256 discards the download")
     func wrongHash() async throws {
         let s = try Setup()

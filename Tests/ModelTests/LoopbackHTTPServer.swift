@@ -135,6 +135,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case 200: "OK"
         case 206: "Partial Content"
         case 401: "Unauthorized"
+        case 302: "Found"
         case 404: "Not Found"
         case 416: "Range Not Satisfiable"
         default: "Status"

@@ -29,6 +29,17 @@ public struct Unpickler {
         return value
     }
 
+    /// Unpickles the file at `path` (memory-mapped, not copied), e.g. RefCOCO's `refs(unc).p`.
+    public static func load(contentsOf path: String, policy: PicklePolicy = .dataOnly) throws -> PickleValue {
+        let file = try MappedFile(path: path)
+        let unpickler = Unpickler(source: path, policy: policy)
+        let (value, end) = try unpickler.load(file.bytes, from: 0)
+        guard end == file.count else {
+            throw PickleError.malformed(source: path, offset: end, reason: "\(file.count - end) bytes after the STOP opcode")
+        }
+        return value
+    }
+
     /// Unpickles one pickle starting at `offset` and returns it with the offset just past its STOP
     /// opcode (files such as legacy PyTorch checkpoints hold several pickles back to back).
     public func load(_ bytes: UnsafeRawBufferPointer, from offset: Int) throws(PickleError) -> (PickleValue, Int) {
