@@ -50,7 +50,7 @@ public struct HubClient: Sendable {
         for file in selected {
             let (blobName, sha256, gitBlob) = try await blobName(repo: repo, commit: commit, file: file)
             let blob = "\(folder)/blobs/\(blobName)"
-            if let size = ResumableDownload.fileSize(blob), file.size == nil || size == file.size! {
+            if let size = ResumableDownload.fileSize(blob), file.size.map({ $0 == size }) ?? true {
                 log?("\(repo)/\(file.name): in cache")
             } else {
                 let partial = ResumableDownload.fileSize(blob + ".incomplete") ?? 0
