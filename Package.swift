@@ -27,8 +27,10 @@ let package = Package(
         .target(
             name: "DatasetStore",
             dependencies: ["Annotate", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("Resources/schema.sql")]
+            plugins: ["EmbedSchema"]
         ),
+        // Generates the DatasetStore's copy of schema.sql at build time.
+        .plugin(name: "EmbedSchema", capability: .buildTool()),
         .target(name: "Model", dependencies: ["COpenBLAS"]),
         .executableTarget(
             name: "ToolCLI",

@@ -13,6 +13,9 @@ struct LisaKitCommand: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            InitCommand.self,
+            StatsCommand.self,
+            ImagesCommand.self,
         ]
     )
 }
