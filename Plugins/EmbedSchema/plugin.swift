@@ -17,7 +17,7 @@ struct EmbedSchema: BuildToolPlugin {
               printf '// Generated from schema.sql by the EmbedSchema plugin. Do not edit.\n'
               printf 'enum EmbeddedSchema {\n    static let sql = #"""\n'
               cat "$1"
-              printf '"""#\n}\n'
+              printf '\n"""#\n}\n'
             } > "$2"
             """##
         return [

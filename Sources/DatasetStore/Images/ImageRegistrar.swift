@@ -16,6 +16,7 @@ public struct ImageRegistrar: Sendable {
     struct Candidate: Sendable {
         var absolutePath: String
         var rootID: Int64?
+        /// Path relative to the dataset root (also the source id when a source dataset is named).
         var relativePath: String?
         var size: Int
     }
@@ -73,7 +74,7 @@ public struct ImageRegistrar: Sendable {
                         return
                     }
                     candidates.append(Candidate(absolutePath: entry.absolutePath, rootID: rootID,
-                                                relativePath: rootID == nil ? nil : storeRoot.relativePath(of: entry.absolutePath),
+                                                relativePath: storeRoot.relativePath(of: entry.absolutePath),
                                                 size: entry.size))
                 }, problem: { problems.append($0) })
                 for problem in problems {
@@ -91,7 +92,7 @@ public struct ImageRegistrar: Sendable {
                     continue
                 }
                 candidates.append(Candidate(absolutePath: real, rootID: rootID,
-                                            relativePath: rootID == nil ? nil : storeRoot.relativePath(of: real),
+                                            relativePath: storeRoot.relativePath(of: real),
                                             size: Int(info.st_size)))
             }
         }
@@ -202,7 +203,8 @@ public struct ImageRegistrar: Sendable {
                 for (candidate, inspection) in accepted {
                     let sourceID = options.sourceDataset == nil ? nil : (candidate.relativePath ?? inspection.sha256)
                     try insert.execute(arguments: [
-                        inspection.sha256, candidate.rootID == nil ? "blob" : "root", candidate.rootID, candidate.relativePath,
+                        inspection.sha256, candidate.rootID == nil ? "blob" : "root", candidate.rootID,
+                        candidate.rootID == nil ? nil : candidate.relativePath,
                         inspection.width, inspection.height, inspection.format.rawValue, inspection.byteSize,
                         options.sourceDataset, sourceID, options.groupKey, options.split?.rawValue,
                     ])

@@ -35,6 +35,11 @@ public struct StoreStatistics: Sendable, Codable, Equatable {
     public struct CategoryCount: Sendable, Codable, Equatable {
         public var name: String
         public var annotations: Int
+
+        public init(name: String, annotations: Int) {
+            self.name = name
+            self.annotations = annotations
+        }
     }
 
     public struct Instructions: Sendable, Codable, Equatable {

@@ -1,0 +1,27 @@
+import DatasetStore
+import Testing
+
+@Suite("SHA-256")
+struct SHA256Tests {
+    @Test("FIPS 180-4 test vectors", arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func vectors(_ input: String, _ digest: String) {
+        #expect(SHA256.hex(Array(input.utf8)) == digest)
+    }
+
+    @Test("a million 'a', fed in uneven pieces")
+    func million() {
+        var hasher = SHA256()
+        let chunk = [UInt8](repeating: 0x61, count: 999)
+        var remaining = 1_000_000
+        while remaining > 0 {
+            let count = min(remaining, chunk.count - remaining % 7)
+            hasher.update(Array(chunk[0..<count]))
+            remaining -= count
+        }
+        #expect(SHA256.hexString(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
