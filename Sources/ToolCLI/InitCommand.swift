@@ -7,7 +7,7 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a dataset store (an SQLite file with LisaKit's schema).",
         discussion: """
-        Creates DB (default: --db, $LISAKIT_DB, else ./lisakit.db) with the schema of schema.sql,
+        Creates DB (default: --db, $LISAKIT_DB, else ./lisakit.db) with the schema of schema.sql, \
         in WAL mode. Running it on an existing store changes nothing.
         """)
 

@@ -29,18 +29,23 @@ struct StatsCommand: ParsableCommand {
 /// The human-readable form of `StoreStatistics`.
 enum StatisticsText {
     static func render(_ s: StoreStatistics) -> String {
-        func breakdown(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        func list(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
+        func breakdown(_ counts: [String: Int]) -> String { counts.isEmpty ? "" : " (" + list(counts) + ")" }
         var lines = ["store \(s.database) (schema v\(s.schemaVersion))"]
-        lines.append("images        \(s.images.total)\(breakdown(s.images.byFormat)), \(s.images.bytes) bytes, \(s.images.roots) roots, \(s.images.groups) groups")
-        lines.append("  splits      \(breakdown(s.images.bySplit).trimmingPrefix(" "))")
-        if !s.images.bySource.isEmpty { lines.append("  sources     \(breakdown(s.images.bySource).trimmingPrefix(" "))") }
+        lines.append("images        \(s.images.total)\(breakdown(s.images.byFormat)), \(s.images.bytes) bytes, "
+            + "\(s.images.roots) roots, \(s.images.groups) groups")
+        if s.images.total > 0 {
+            lines.append("  splits      \(list(s.images.bySplit))")
+            if s.images.bySource.keys.contains(where: { $0 != "unassigned" }) { lines.append("  sources     \(list(s.images.bySource))") }
+        }
         lines.append("categories    \(s.categories)")
         lines.append("annotations   \(s.annotations.total)\(breakdown(s.annotations.byReviewState)), \(s.annotations.ignore) ignore")
-        if !s.annotations.byProvenance.isEmpty { lines.append("  provenance  \(breakdown(s.annotations.byProvenance).trimmingPrefix(" "))") }
-        lines.append("instructions  \(s.instructions.total)\(breakdown(s.instructions.byKind)), \(s.instructions.withoutTargets) without target")
-        if !s.instructions.byOrigin.isEmpty { lines.append("  origins     \(breakdown(s.instructions.byOrigin).trimmingPrefix(" "))") }
+        if s.annotations.total > 0 { lines.append("  provenance  \(list(s.annotations.byProvenance))") }
+        lines.append("instructions  \(s.instructions.total)\(breakdown(s.instructions.byKind)), "
+            + "\(s.instructions.withoutTargets) without target")
+        if s.instructions.total > 0 { lines.append("  origins     \(list(s.instructions.byOrigin))") }
         if !s.topCategories.isEmpty {
             lines.append("top categories")
             for category in s.topCategories { lines.append("  \(category.name): \(category.annotations)") }

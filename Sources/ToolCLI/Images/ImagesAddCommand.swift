@@ -7,15 +7,15 @@ struct ImagesAddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Register image files or folders (PNG, JPEG), deduplicated by content hash.",
         discussion: """
-        Folders are walked recursively for *.png, *.jpg and *.jpeg; files named explicitly are
-        tried whatever their name. Every image is decoded in full, so corrupt or truncated files
-        are reported (and skipped) now rather than at training time. Images are referenced in
-        place, relative to a dataset root (the folder given, or --root); --copy stores them in
-        the blob folder beside the database instead. Symbolic links that lead outside the root
+        Folders are walked recursively for *.png, *.jpg and *.jpeg; files named explicitly are \
+        tried whatever their name. Every image is decoded in full, so corrupt or truncated files \
+        are reported (and skipped) now rather than at training time. Images are referenced in \
+        place, relative to a dataset root (the folder given, or --root); --copy stores them in \
+        the blob folder beside the database instead. Symbolic links that lead outside the root \
         are refused.
 
-        The work is committed in batches: interrupting it (Ctrl-C, kill) leaves a consistent
-        store, and running the same command again finishes the job without duplicates.
+        The work is committed in batches: interrupting it (Ctrl-C, kill) leaves a consistent \
+        store, and running the same command again finishes the job without duplicates. \
         Exit status: 0 when every file was registered or already present, 1 when some failed.
         """)
 
