@@ -9,11 +9,13 @@ let package = Package(
         .executable(name: "lisakit", targets: ["ToolCLI"]),
         .library(name: "Annotate", targets: ["Annotate"]),
         .library(name: "DatasetStore", targets: ["DatasetStore"]),
+        .library(name: "Augment", targets: ["Augment"]),
         .library(name: "Model", targets: ["Model"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C shims over the system image libraries: they turn libpng/libjpeg errors
@@ -32,18 +34,23 @@ let package = Package(
         // Generates the DatasetStore's copy of schema.sql at build time.
         .plugin(name: "EmbedSchema", capability: .buildTool()),
         .target(name: "Model", dependencies: ["COpenBLAS"]),
+        .target(
+            name: "Augment",
+            dependencies: ["DatasetStore", "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "ToolCLI",
             dependencies: [
-                "Annotate", "DatasetStore", "Model",
+                "Annotate", "DatasetStore", "Augment", "Model",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"]),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -123,6 +123,7 @@ CREATE TABLE instructions (
     template_id     TEXT,
     backend         TEXT,
     model           TEXT,
+    -- paraphrase: the instruction rewritten; template: the query that was templated (if any).
     parent_id       INTEGER REFERENCES instructions(id) ON DELETE CASCADE,
     quality_score   REAL,
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
@@ -156,3 +157,13 @@ CREATE TABLE audit_log (
     after_json   TEXT CHECK (after_json IS NULL OR json_valid(after_json))
 );
 CREATE INDEX audit_log_by_entity ON audit_log(entity, entity_id);
+
+-- Answers of model backends (paraphrase, query writing), keyed by a hash of (backend, model,
+-- prompt, input): a re-run of the same job asks the model nothing.
+CREATE TABLE response_cache (
+    key          TEXT PRIMARY KEY CHECK (length(key) = 64),
+    backend      TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    response     TEXT NOT NULL,
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;

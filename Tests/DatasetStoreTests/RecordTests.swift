@@ -39,7 +39,7 @@ struct RecordTests {
                                                          kind: .reasoning, isSentence: true, targetAnnotationIDs: [a.id, b.id]))
                 let negative = try writer.insert(NewInstruction(imageID: image, key: "neg:0", text: "the giraffe", kind: .semantic,
                                                                 isSentence: false, answer: "There is no giraffe.",
-                                                                origin: .template(id: "negative-1")))
+                                                                origin: .template(id: "negative-1", parentID: nil)))
                 let child = try writer.insert(NewInstruction(imageID: image, key: "para:0", text: "what purrs here?", kind: .reasoning,
                                                              isSentence: true, origin: .paraphrase(parentID: q.id, backend: "rules", model: nil),
                                                              qualityScore: 0.91, targetAnnotationIDs: [a.id, b.id]))

@@ -84,7 +84,7 @@ public struct RecordWriter {
         switch instruction.origin {
         case .imported: origin = "imported"
         case .human: origin = "human"
-        case .template(let id): (origin, templateID) = ("template", id)
+        case .template(let id, let parentID): (origin, templateID, parent) = ("template", id, parentID)
         case .paraphrase(let parentID, let b, let m): (origin, parent, backend, model) = ("paraphrase", parentID, b, m)
         case .generated(let b, let m): (origin, backend, model) = ("generated", b, m)
         }

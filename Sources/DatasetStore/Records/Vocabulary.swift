@@ -23,7 +23,8 @@ public enum InstructionKind: String, Sendable, Codable, CaseIterable {
 /// Where an instruction came from.
 public enum InstructionOrigin: Sendable, Equatable {
     case imported
-    case template(id: String)
+    /// Templated by the rule-based templater; `parentID` is the query it wrapped, if any.
+    case template(id: String, parentID: Int64?)
     case paraphrase(parentID: Int64, backend: String, model: String?)
     case generated(backend: String, model: String?)
     case human
