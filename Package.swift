@@ -46,11 +46,13 @@ let package = Package(
             ]
         ),
 
+        // Helpers shared by the test targets (temporary folders, sample data, small images).
+        .target(name: "TestSupport", dependencies: ["DatasetStore", "Annotate"], path: "Tests/Support"),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore"]),
+        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate", "TestSupport"]),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate"]),
+        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             InitCommand.self,
             StatsCommand.self,
             ImagesCommand.self,
+            TemplateCommand.self,
         ]
     )
 }

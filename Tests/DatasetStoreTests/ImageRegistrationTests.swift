@@ -1,3 +1,4 @@
+import TestSupport
 import Annotate
 import DatasetStore
 import Foundation

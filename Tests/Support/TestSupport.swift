@@ -3,10 +3,10 @@ import DatasetStore
 import Foundation
 
 /// A fresh temporary folder, removed when the value is dropped by the test.
-final class TemporaryFolder: @unchecked Sendable {
-    let path: String
+public final class TemporaryFolder: @unchecked Sendable {
+    public let path: String
 
-    init() {
+    public init() {
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("lisakit-test-XXXXXX").path
         var bytes = Array(template.utf8CString)
         path = bytes.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
@@ -14,11 +14,11 @@ final class TemporaryFolder: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
     /// Writes bytes to a file under the folder, creating intermediate folders.
     @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let target = file(name)
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
@@ -27,24 +27,24 @@ final class TemporaryFolder: @unchecked Sendable {
     }
 
     /// Creates a new store in the folder.
-    func store(_ name: String = "test.db") throws -> DatasetStore {
+    public func store(_ name: String = "test.db") throws -> DatasetStore {
         try DatasetStore.create(at: file(name)).store
     }
 }
 
-/// The repository's root folder (this file is Tests/DatasetStoreTests/TestSupport.swift).
-let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+/// The repository's root folder (this file is Tests/Support/TestSupport.swift).
+public let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
 /// The bundled sample photographs.
-let sampleImages: [String] = {
+public let sampleImages: [String] = {
     let folder = repositoryRoot + "/samples/images"
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
     return names.sorted().map { folder + "/" + $0 }
 }()
 
 /// A small PNG whose content depends on `seed` (distinct seeds give distinct hashes).
-func smallPNG(seed: Int, width: Int = 16, height: Int = 12) throws -> [UInt8] {
+public func smallPNG(seed: Int, width: Int = 16, height: Int = 12) throws -> [UInt8] {
     var samples = [UInt8](repeating: 0, count: width * height * 3)
     var state = UInt64(truncatingIfNeeded: seed) &* 0x9E3779B97F4A7C15 &+ 1
     for index in samples.indices {
