@@ -17,6 +17,8 @@ struct LisaKitCommand: AsyncParsableCommand {
             StatsCommand.self,
             ImagesCommand.self,
             TemplateCommand.self,
+            ParaphraseCommand.self,
+            WriteQueriesCommand.self,
         ]
     )
 }
