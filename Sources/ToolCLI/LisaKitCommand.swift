@@ -16,6 +16,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             InitCommand.self,
             StatsCommand.self,
             ImagesCommand.self,
+            ImportCommand.self,
             TemplateCommand.self,
             ParaphraseCommand.self,
             WriteQueriesCommand.self,

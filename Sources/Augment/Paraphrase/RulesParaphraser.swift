@@ -19,13 +19,15 @@ public struct RulesParaphraser: Paraphraser {
         var seen: Set<String> = [TextNormalization.normalized(source)]
         for attempt in 0..<(count * 6 + 6) where results.count < count {
             var generator = SeededGenerator(seed: seed, key: "\(attempt)|\(source)")
-            var candidate = source
-            var changed = false
-            if generator.next() % 2 == 0, let moved = Self.moveLeadingClause(candidate) { candidate = moved; changed = true }
-            if generator.next() % 3 != 0, let request = Self.questionToRequest(candidate, &generator) { candidate = request; changed = true }
-            else if generator.next() % 2 == 0, let question = Self.requestToQuestion(candidate, &generator) { candidate = question; changed = true }
-            let substituted = Self.substituteSynonyms(candidate, probability: changed ? 2 : 3, &generator)
-            candidate = substituted
+            // Words first, then structure: the openings a structural rewrite adds ("Show me")
+            // are never themselves rewritten.
+            let structural = generator.next() % 4 != 0
+            var candidate = Self.substituteSynonyms(source, probability: structural ? 3 : 2, &generator)
+            if structural {
+                if generator.next() % 2 == 0, let moved = Self.moveLeadingClause(candidate) { candidate = moved }
+                if generator.next() % 3 != 0, let request = Self.questionToRequest(candidate, &generator) { candidate = request }
+                else if let question = Self.requestToQuestion(candidate, &generator) { candidate = question }
+            }
             let key = TextNormalization.normalized(candidate)
             if !key.isEmpty, seen.insert(key).inserted { results.append(candidate) }
         }

@@ -3,7 +3,16 @@
 /// "something used to {use}" reads as a question needing world knowledge, not a name.
 public struct Affordance: Sendable, Codable, Equatable {
     public var synonyms: [String]
+    /// What the object is used for — or, for an animal, what it does.
     public var uses: [String]
+    /// An animal: its queries ask what would do something, not what is used to.
+    public var isCreature: Bool
+
+    public init(synonyms: [String], uses: [String], isCreature: Bool = false) {
+        self.synonyms = synonyms
+        self.uses = uses
+        self.isCreature = isCreature
+    }
 }
 
 public enum AffordanceLexicon {
@@ -56,10 +65,10 @@ public enum AffordanceLexicon {
         "fire hydrant": .init(synonyms: ["hydrant", "fireplug"], uses: ["supply water to firefighters", "connect a fire hose"]),
         "stop sign": .init(synonyms: ["sign"], uses: ["tell drivers to come to a full halt"]),
         "bench": .init(synonyms: ["seat", "pew"], uses: ["sit down in the park", "rest while waiting outdoors"]),
-        "bird": .init(synonyms: ["pigeon", "sparrow", "gull"], uses: ["fly between the trees", "sing in the morning"]),
-        "cat": .init(synonyms: ["kitten", "kitty", "feline"], uses: ["catch mice in the house", "purr when stroked"]),
-        "dog": .init(synonyms: ["puppy", "hound", "canine"], uses: ["guard the house and fetch a ball", "walk on a leash"]),
-        "horse": .init(synonyms: ["pony", "stallion", "mare"], uses: ["be ridden across a field", "pull a carriage"]),
+        "bird": .init(synonyms: ["pigeon", "sparrow", "gull"], uses: ["fly between the trees", "sing in the morning"], isCreature: true),
+        "cat": .init(synonyms: ["kitten", "kitty", "feline"], uses: ["catch mice in the house", "purr when stroked"], isCreature: true),
+        "dog": .init(synonyms: ["puppy", "hound", "canine"], uses: ["guard the house and fetch a ball", "walk on a leash"], isCreature: true),
+        "horse": .init(synonyms: ["pony", "stallion", "mare"], uses: ["be ridden across a field", "pull a carriage"], isCreature: true),
         "kite": .init(synonyms: [], uses: ["fly high on a windy day"]),
         "skateboard": .init(synonyms: ["board"], uses: ["perform tricks at a skate park", "roll along the pavement"]),
         "surfboard": .init(synonyms: ["board"], uses: ["ride the ocean waves"]),
@@ -87,6 +96,18 @@ public enum AffordanceLexicon {
         "something used to {use}",
         "the thing you would use to {use}",
         "what you need to {use}",
+    ]
+
+    /// Short-phrase patterns for animals.
+    public static let creaturePhrasePatterns = [
+        "the animal that would {use}",
+        "the creature most likely to {use}",
+    ]
+
+    /// Sentence patterns for animals.
+    public static let creatureSentencePatterns = [
+        "Which animal in this picture would {use}?",
+        "What here is most likely to {use}?",
     ]
 
     /// Sentence patterns.

@@ -58,8 +58,10 @@ public struct RulesQueryWriter: QueryWritingBackend {
                     queries.append(WrittenQuery(text: combinations.remove(at: generator.index(below: combinations.count)), isSentence: sentence))
                 }
             }
-            fill(AffordanceLexicon.phrasePatterns, request.phrases, sentence: false)
-            fill(AffordanceLexicon.sentencePatterns, request.sentences, sentence: true)
+            fill(entry.isCreature ? AffordanceLexicon.creaturePhrasePatterns : AffordanceLexicon.phrasePatterns,
+                 request.phrases, sentence: false)
+            fill(entry.isCreature ? AffordanceLexicon.creatureSentencePatterns : AffordanceLexicon.sentencePatterns,
+                 request.sentences, sentence: true)
             return .success(queries)
         }
     }

@@ -174,7 +174,7 @@ public struct ImageRegistrar: Sendable {
                 report.failures.append(.init(path: path, reason: reason))
             case .inspected(let candidate, let inspection, let bytes):
                 if let bytes {
-                    do { try writeBlob(bytes, sha256: inspection.sha256) } catch {
+                    do { try Self.writeBlob(bytes, sha256: inspection.sha256, location: store.location) } catch {
                         if options.strict { throw .badFile(path: candidate.absolutePath, reason: error.description) }
                         report.failures.append(.init(path: candidate.absolutePath, reason: error.description))
                         continue
@@ -222,12 +222,12 @@ public struct ImageRegistrar: Sendable {
 
     /// Stores bytes in the blob folder under their hash (temporary file + rename: a killed run
     /// leaves no partial blob; an orphan blob is harmless and reused by the re-run).
-    private func writeBlob(_ bytes: [UInt8], sha256: String) throws(ImageCodecError) {
-        let path = store.location.blobPath(sha256: sha256)
+    static func writeBlob(_ bytes: [UInt8], sha256: String, location: StoreLocation) throws(ImageCodecError) {
+        let path = location.blobPath(sha256: sha256)
         var info = stat()
         if stat(path, &info) == 0 && Int(info.st_size) == bytes.count { return }
         let folder = String(path[..<path.lastIndex(of: "/")!])
-        for directory in [store.location.blobDirectory, folder] {
+        for directory in [location.blobDirectory, folder] {
             if mkdir(directory, 0o755) != 0 && errno != EEXIST {
                 throw .unreadable(path: directory, reason: "cannot create blob folder: \(String(cString: strerror(errno)))")
             }
