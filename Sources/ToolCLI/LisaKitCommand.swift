@@ -20,6 +20,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             TemplateCommand.self,
             ParaphraseCommand.self,
             WriteQueriesCommand.self,
+            ModelsCommand.self,
         ]
     )
 }

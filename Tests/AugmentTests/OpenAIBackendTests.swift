@@ -83,10 +83,10 @@ struct OpenAIBackendTests {
         let counter = Counter()
         let server = try LoopbackHTTPServer { _ in
             var response = Self.completion(#"["Where do leftovers go?"]"#)
-            if counter.next() == 0 { response.delay = 2 }
+            if counter.next() == 0 { response.delay = 6 }
             return response
         }
-        let client = client(server, store: nil, attempts: 3, timeout: 0.5)
+        let client = client(server, store: nil, attempts: 3, timeout: 2)
         let result = await OpenAIParaphraser(client: client).paraphrase([request])
         #expect(try result[0].get() == ["Where do leftovers go?"])
         #expect(client.statistics.retries >= 1)

@@ -1,3 +1,4 @@
+import Serialization
 import TestSupport
 import Annotate
 import DatasetStore
@@ -74,7 +75,7 @@ struct ImageRegistrationTests {
             #expect(image.storage == .blob && image.rootID == nil && image.split == .train && image.groupKey == "g1")
             let path = try store.filePath(of: image)
             #expect(path.hasPrefix(folder.file("blobs.blobs/")))
-            #expect(SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) == image.sha256)
+            #expect(SHA256.hex(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) == image.sha256)
         }
         // Both copies of chelsea are recorded as sources of one image.
         let sources = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM image_sources") }

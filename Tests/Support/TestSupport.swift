@@ -36,11 +36,11 @@ public final class TemporaryFolder: @unchecked Sendable {
 public let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-/// The bundled sample photographs.
+/// The bundled sample photographs (astronaut.jpg, camera.png, chelsea.jpg, coffee.jpg, rocket.jpg).
 public let sampleImages: [String] = {
     let folder = repositoryRoot + "/samples/images"
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return names.sorted().map { folder + "/" + $0 }
+    return names.filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".png") }.sorted().map { folder + "/" + $0 }
 }()
 
 /// A small PNG whose content depends on `seed` (distinct seeds give distinct hashes).

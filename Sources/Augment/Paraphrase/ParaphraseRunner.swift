@@ -1,3 +1,4 @@
+import Serialization
 import DatasetStore
 import Foundation
 import GRDB
@@ -119,7 +120,7 @@ public struct ParaphraseRunner: Sendable {
                 let writer = RecordWriter(db)
                 var added = 0, present = 0
                 for (source, verdict) in accepted {
-                    let key = "para:\(backend.backend):\(SHA256.hex(Array(TextNormalization.normalized(verdict.text).utf8)).prefix(16))"
+                    let key = "para:\(backend.backend):\(SHA256.hex(of: Array(TextNormalization.normalized(verdict.text).utf8)).prefix(16))"
                     let result = try writer.insert(NewInstruction(
                         imageID: source.imageID, key: "\(key):\(source.id)", text: verdict.text, kind: source.kind,
                         isSentence: source.isSentence, origin: .paraphrase(parentID: source.id, backend: backend.backend, model: backend.model),

@@ -1,3 +1,4 @@
+import Serialization
 import DatasetStore
 import GRDB
 
@@ -14,7 +15,7 @@ public struct ResponseCache: Sendable {
         for message in messages { parts.append(message.role); parts.append(message.content) }
         // A separator that cannot occur inside the parts' lengths-prefixed encoding.
         let encoded = parts.map { "\($0.utf8.count):\($0)" }.joined()
-        return SHA256.hex(Array(encoded.utf8))
+        return SHA256.hex(of: Array(encoded.utf8))
     }
 
     public func answer(for key: String) throws(StoreError) -> String? {

@@ -1,3 +1,4 @@
+import Serialization
 import DatasetStore
 import Foundation
 import GRDB
@@ -206,7 +207,7 @@ public struct QueryWritingRunner: Sendable {
                 let writer = RecordWriter(db)
                 var added = 0, present = 0
                 for (target, verdict, isSentence) in accepted {
-                    let hash = SHA256.hex(Array(TextNormalization.normalized(verdict.text).utf8)).prefix(16)
+                    let hash = SHA256.hex(of: Array(TextNormalization.normalized(verdict.text).utf8)).prefix(16)
                     let result = try writer.insert(NewInstruction(
                         imageID: target.imageID, key: "gen:\(backend.backend):\(target.annotationID):\(hash)", text: verdict.text,
                         kind: .reasoning, isSentence: isSentence, origin: .generated(backend: backend.backend, model: backend.model),

@@ -1,3 +1,4 @@
+import Serialization
 import Annotate
 
 /// What registering an image needs to know about a file: its content hash, format and size.
@@ -22,7 +23,7 @@ public struct ImageInspection: Sendable, Equatable {
             (width, height) = (image.width, image.height)
         }
         guard width > 0, height > 0 else { throw .corrupt(source: source, format: format, reason: "empty image") }
-        return ImageInspection(sha256: SHA256.hex(bytes), format: format, width: width, height: height,
+        return ImageInspection(sha256: SHA256.hex(of: bytes), format: format, width: width, height: height,
                                byteSize: bytes.count)
     }
 }

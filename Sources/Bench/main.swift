@@ -1,0 +1,18 @@
+// lisakit-bench AREA ...: the Swift side of tools/bench_<area>.py. Prints JSON on stdout.
+import Foundation
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(code)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization)", code: 2) }
+do {
+    switch area {
+    case "serialization": try SerializationBench.run(Array(arguments.dropFirst()))
+    default: fail("lisakit-bench: unknown area '\(area)'", code: 2)
+    }
+} catch {
+    fail("lisakit-bench: \(error)", code: 1)
+}
