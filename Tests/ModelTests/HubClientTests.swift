@@ -224,6 +224,7 @@ struct HubClientTests {
         let d = HubConfiguration.fromEnvironment(["HOME": "/home/u"])
         #expect(d.endpoint == "https://huggingface.co" && d.token == nil && !d.offline)
         #expect(d.cacheDirectory == "/home/u/.cache/huggingface/hub")
+        #expect(d.modelsDirectory == FileManager.default.currentDirectoryPath + "/models")
         #expect(HubConfiguration.fromEnvironment(["HOME": "/h", "HF_HUB_CACHE": "/c", "HF_HOME": "/x"]).cacheDirectory == "/c")
     }
 

@@ -10,7 +10,8 @@ public struct HubConfiguration: Sendable {
     public var cacheDirectory: String
     /// `HF_HUB_OFFLINE=1`: never touch the network, resolve from the cache only.
     public var offline: Bool
-    /// Folder for plain-URL downloads: `LISAKIT_MODELS`, else `~/.cache/lisakit/models`.
+    /// The lisakit models folder (`make models` installs there; plain-URL downloads go to its
+    /// `downloads/`): `LISAKIT_MODELS`, else `./models`, as `lisakit embed` reads it.
     public var modelsDirectory: String
     /// Seconds without any data before a request fails.
     public var idleTimeout: TimeInterval = 60
@@ -38,6 +39,7 @@ public struct HubConfiguration: Sendable {
             token: token,
             cacheDirectory: hubCache,
             offline: ["1", "true", "yes", "on"].contains(offlineValue),
-            modelsDirectory: env["LISAKIT_MODELS"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(cacheRoot)/lisakit/models")
+            modelsDirectory: env["LISAKIT_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? FileManager.default.currentDirectoryPath + "/models")
     }
 }
