@@ -6,7 +6,7 @@
 /// values, globals the caller's `PicklePolicy` allows are recorded as data, everything else is
 /// refused with `PickleError.forbiddenGlobal`. The one implementation serves PyTorch checkpoints
 /// (`data.pkl`) and RefCOCO's `refs(unc).p`.
-public struct Unpickler {
+public struct Unpickler: Sendable {
     /// Name used in error messages (a path, or `archive.zip:member`).
     public let source: String
     public let policy: PicklePolicy
