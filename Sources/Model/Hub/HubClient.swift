@@ -59,7 +59,9 @@ public struct HubClient: Sendable {
                     url: try resolveURL(repo: repo, revision: commit, file: file.name), destination: blob,
                     incompletePath: blob + ".incomplete", expectedSize: file.size, expectedSHA256: sha256,
                     expectedGitBlobID: gitBlob,
-                    idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts)
+                    idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts,
+                    lockPath: "\(configuration.cacheDirectory)/.locks/\(repo.cacheFolderName)/\(blobName).lock",
+                    lockTimeout: configuration.lockTimeout, log: log)
                 download.headers = authHeaders
                 download.authorizedHost = URL(string: configuration.endpoint)?.host
                 try await download.run()
@@ -133,7 +135,8 @@ public struct HubClient: Sendable {
         let download = ResumableDownload(
             url: url, destination: destination, incompletePath: "\(folder)/.\(digest).incomplete",
             expectedSize: nil, expectedSHA256: digest,
-            idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts)
+            idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts,
+            lockPath: "\(folder)/.\(digest).lock", lockTimeout: configuration.lockTimeout, log: log)
         try await download.run()
         return destination
     }

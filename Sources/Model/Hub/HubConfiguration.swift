@@ -17,6 +17,8 @@ public struct HubConfiguration: Sendable {
     public var idleTimeout: TimeInterval = 60
     /// Attempts per file; later attempts resume from what earlier ones received.
     public var maxAttempts: Int = 3
+    /// Seconds to wait for another process downloading the same file before giving up.
+    public var lockTimeout: TimeInterval = 1800
 
     public init(endpoint: String, token: String?, cacheDirectory: String, offline: Bool, modelsDirectory: String) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint

@@ -21,8 +21,31 @@ struct ResumableDownload {
     var authorizedHost: String?
     var idleTimeout: TimeInterval
     var maxAttempts: Int
+    /// Lock file guarding `incompletePath` against concurrent writers.
+    var lockPath: String
+    var lockTimeout: TimeInterval
+    var log: (@Sendable (String) -> Void)?
 
     func run() async throws {
+        let lock = try await FileLock.acquire(lockPath, timeout: lockTimeout) { [log, destination] in
+            log?("\((destination as NSString).lastPathComponent): waiting for another download of this file")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        // Another process may have finished it while we waited.
+        if try alreadyComplete() { return }
+        try await download()
+    }
+
+    /// True when `destination` exists with the expected size and digest.
+    private func alreadyComplete() throws -> Bool {
+        guard let size = Self.fileSize(destination) else { return false }
+        if let expectedSize, size != expectedSize { return false }
+        if let expectedSHA256 { return try Self.sha256(ofFile: destination) == expectedSHA256.lowercased() }
+        if let expectedGitBlobID { return try Self.gitBlobID(ofFile: destination) == expectedGitBlobID.lowercased() }
+        return expectedSize != nil
+    }
+
+    private func download() async throws {
         var lastError: Error = HubError.transfer(url: url.absoluteString, reason: "no attempt made", bytesKept: 0)
         for attempt in 0..<max(1, maxAttempts) {
             do {
