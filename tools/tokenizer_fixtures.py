@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Generates the tokenizer fixtures under Tests/ModelTests/Fixtures/tokenizers/.
+
+Trains small tokenizers with the Hugging Face `tokenizers` library, using the exact pipeline
+configurations of GPT-2 (byte-level BPE), LLaMA (SentencePiece-style BPE with byte_fallback,
+in both the legacy Prepend/Replace form and the newer Metaspace form) and BERT (WordPiece),
+adds tokens with varied lstrip/rstrip/normalized/special/single_word flags, and records
+the library's ids, tokens and decoded text over the hard corpus (tools/tokenizer_corpus.py).
+If the real all-MiniLM-L6-v2 tokenizer.json is found ($LISAKIT_MODELS or ./models), its
+expected outputs are recorded too (the tokenizer file itself is not committed).
+
+Usage: /tmp/refenv-tok/bin/python tools/tokenizer_fixtures.py
+"""
+import json
+import os
+import random
+import sys
+
+from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+import tokenizers
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tokenizer_corpus import corpus, training_lines  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests", "ModelTests", "Fixtures", "tokenizers")
+
+
+def gpt2_style():
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True)
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = processors.ByteLevel(trim_offsets=False)
+    trainer = trainers.BpeTrainer(vocab_size=1500, special_tokens=["<|endoftext|>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(training_lines(), trainer)
+    tok.add_special_tokens([
+        AddedToken("[SEG]", special=True, normalized=False),
+        AddedToken("<im_start>", special=True, lstrip=True, normalized=False),
+        AddedToken("<im_end>", special=True, rstrip=True, normalized=False),
+    ])
+    tok.add_tokens([
+        AddedToken("<think>", special=False, normalized=True),
+        AddedToken("dog", special=False, single_word=True, normalized=False),
+    ])
+    return tok
+
+
+def train_sentencepiece_bpe():
+    """SentencePiece-style BPE: '▁' for spaces, a byte-token block <0x00>…<0xFF> at ids 3…258."""
+    byte_tokens = [f"<0x{b:02X}>" for b in range(256)]
+    tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+    tok.normalizer = normalizers.Sequence([normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="never", split=True)
+    trainer = trainers.BpeTrainer(vocab_size=1800, special_tokens=["<unk>", "<s>", "</s>"] + byte_tokens,
+                                  limit_alphabet=120, show_progress=False)
+    tok.train_from_iterator(training_lines(), trainer)
+    data = json.loads(tok.to_str())
+    # Byte tokens are plain vocabulary entries in LLaMA, not added tokens.
+    data["added_tokens"] = [t for t in data["added_tokens"] if t["content"] in ("<unk>", "<s>", "</s>")]
+    return data
+
+
+def llama_legacy(base):
+    data = json.loads(json.dumps(base))
+    data["normalizer"] = {"type": "Sequence", "normalizers": [
+        {"type": "Prepend", "prepend": "\u2581"},
+        {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}]}
+    data["pre_tokenizer"] = None
+    data["decoder"] = {"type": "Sequence", "decoders": [
+        {"type": "Replace", "pattern": {"String": "\u2581"}, "content": " "},
+        {"type": "ByteFallback"}, {"type": "Fuse"},
+        {"type": "Strip", "content": " ", "start": 1, "stop": 0}]}
+    tok = Tokenizer.from_str(json.dumps(data))
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A", pair="<s> $A <s>:1 $B:1", special_tokens=[("<s>", 1)])
+    tok.add_special_tokens([
+        AddedToken("<im_start>", special=True, normalized=False),
+        AddedToken("<im_end>", special=True, rstrip=True, lstrip=True, normalized=False),
+    ])
+    tok.add_tokens([
+        AddedToken("[SEG]", special=False, normalized=True),
+        AddedToken("<think>", special=False, normalized=False, single_word=True),
+    ])
+    return tok
+
+
+def llama_metaspace(base):
+    data = json.loads(json.dumps(base))
+    data["normalizer"] = None
+    data["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": False}
+    data["decoder"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": False}
+    tok = Tokenizer.from_str(json.dumps(data))
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B:1 </s>:1", special_tokens=[("<s>", 1), ("</s>", 2)])
+    tok.add_special_tokens([
+        AddedToken("[SEG]", special=True, normalized=False, lstrip=True, rstrip=True),
+        AddedToken("<im_start>", special=True, normalized=False),
+        AddedToken("<im_end>", special=True, normalized=False),
+    ])
+    tok.add_tokens([AddedToken("<think>", special=False, normalized=True)])
+    return tok
+
+
+def wordpiece():
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=40))
+    # Accents kept and case kept: canonically-equivalent spellings stay distinct vocabulary keys.
+    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
+                                                strip_accents=False, lowercase=False)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece(prefix="##", cleanup=True)
+    trainer = trainers.WordPieceTrainer(vocab_size=1200, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
+                                        limit_alphabet=200, show_progress=False)
+    tok.train_from_iterator(training_lines(), trainer)
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))])
+    tok.add_special_tokens([AddedToken("[SEG]", special=True, normalized=False)])
+    tok.add_tokens([
+        AddedToken("<im_start>", special=False, normalized=True, single_word=True),
+        AddedToken("<im_end>", special=False, normalized=True, rstrip=True),
+    ])
+    tok.enable_truncation(max_length=32, strategy="longest_first")
+    tok.enable_padding(pad_id=tok.token_to_id("[PAD]"), pad_token="[PAD]", pad_to_multiple_of=8)
+    return tok
+
+
+def record(tok, lines, pairs):
+    """Expected outputs: per line with settings off, plus pairs and a batch with the file's settings."""
+    configured = Tokenizer.from_str(tok.to_str())
+    plain = Tokenizer.from_str(tok.to_str())
+    plain.no_truncation()
+    plain.no_padding()
+    cases = []
+    for text in lines:
+        e = plain.encode(text)
+        e0 = plain.encode(text, add_special_tokens=False)
+        cases.append({
+            "text": text,
+            "ids": e.ids,
+            "tokens": e.tokens,
+            "type_ids": e.type_ids,
+            "ids_no_special": e0.ids,
+            "decoded": plain.decode(e.ids, skip_special_tokens=True),
+            "decoded_with_special": plain.decode(e.ids, skip_special_tokens=False),
+        })
+    pair_cases = []
+    for a, b in pairs:
+        e = configured.encode(a, b)
+        pair_cases.append({"text": a, "pair": b, "ids": e.ids, "tokens": e.tokens, "type_ids": e.type_ids,
+                           "attention_mask": e.attention_mask})
+    batch_texts = lines[4:12] + [lines[-1] * 3]
+    batch = [{"ids": e.ids, "attention_mask": e.attention_mask, "type_ids": e.type_ids}
+             for e in configured.encode_batch(batch_texts)]
+    # Decoding arbitrary id sequences (broken byte sequences, special tokens in the middle).
+    rng = random.Random(99)
+    n = plain.get_vocab_size(with_added_tokens=True)
+    decode_cases = []
+    for _ in range(60):
+        ids = [rng.randrange(n) for _ in range(rng.randint(1, 12))]
+        decode_cases.append({"ids": ids, "skip": plain.decode(ids, skip_special_tokens=True),
+                             "keep": plain.decode(ids, skip_special_tokens=False)})
+    return {"tokenizers_version": tokenizers.__version__, "cases": cases, "pairs": pair_cases,
+            "batch": {"texts": batch_texts, "encodings": batch}, "decode": decode_cases}
+
+
+def write(name, tok, lines, pairs, commit_tokenizer=True):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    if commit_tokenizer:
+        with open(os.path.join(d, "tokenizer.json"), "w") as f:
+            f.write(tok.to_str(pretty=False))
+    expected = record(tok, lines, pairs)
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        json.dump(expected, f, ensure_ascii=True, separators=(",", ":"))
+    print(f"{name}: {len(expected['cases'])} cases, vocab {tok.get_vocab_size()}")
+
+
+def main():
+    lines = corpus()
+    pairs = [
+        ("Where is the cat?", "On the mat [SEG]."),
+        ("A very long first sentence " * 8, "short"),
+        ("short", "A very long second sentence " * 8),
+        ("<im_start>user", "<im_end>"),
+        ("我爱北京天安门", "café cafe\u0301"),
+    ]
+    write("gpt2-bpe", gpt2_style(), lines, pairs)
+    base = train_sentencepiece_bpe()
+    write("llama-bpe", llama_legacy(base), lines, pairs)
+    write("llama-metaspace", llama_metaspace(base), lines, pairs)
+    write("wordpiece", wordpiece(), lines, pairs)
+    models_dir = os.environ.get("LISAKIT_MODELS", os.path.join(ROOT, "models"))
+    minilm = os.path.join(models_dir, "all-MiniLM-L6-v2", "tokenizer.json")
+    if os.path.exists(minilm):
+        write("minilm", Tokenizer.from_file(minilm), lines, pairs, commit_tokenizer=False)
+    else:
+        print(f"skipping MiniLM: {minilm} not found (run tools/install-models.sh)")
+
+
+if __name__ == "__main__":
+    main()
