@@ -137,4 +137,6 @@ def training_lines():
             lines.append(l if i % 3 else l.lower())
         lines.append("caf\u00e9 cafe\u0301 \u00e9t\u00e9 e\u0301te\u0301 \u00c5 \u212b A\u030a")
         lines.append("\ud55c\uad6d \u1112\u1161\u11ab\u1100\u116e\u11a8")
+    # Random text (a different seed from the test lines) so the vocabularies reach 1-3k entries.
+    lines += random_lines(3000, seed=777)
     return lines

@@ -6,8 +6,9 @@ configurations of GPT-2 (byte-level BPE), LLaMA (SentencePiece-style BPE with by
 in both the legacy Prepend/Replace form and the newer Metaspace form) and BERT (WordPiece),
 adds tokens with varied lstrip/rstrip/normalized/special/single_word flags, and records
 the library's ids, tokens and decoded text over the hard corpus (tools/tokenizer_corpus.py).
-If the real all-MiniLM-L6-v2 tokenizer.json is found ($LISAKIT_MODELS or ./models), its
-expected outputs are recorded too (the tokenizer file itself is not committed).
+If the real all-MiniLM-L6-v2 tokenizer.json (installed by tools/install-models.sh) or the real
+SmolLM2 tokenizer.json (built by tools/smollm2_tokenizer.py) is found ($LISAKIT_MODELS or
+./models), its expected outputs are recorded too (the tokenizer files are not committed).
 
 Usage: /tmp/refenv-tok/bin/python tools/tokenizer_fixtures.py
 """
@@ -196,6 +197,11 @@ def main():
         write("minilm", Tokenizer.from_file(minilm), lines, pairs, commit_tokenizer=False)
     else:
         print(f"skipping MiniLM: {minilm} not found (run tools/install-models.sh)")
+    smollm2 = os.path.join(models_dir, "SmolLM2-135M-Instruct", "tokenizer.json")
+    if os.path.exists(smollm2):
+        write("smollm2", Tokenizer.from_file(smollm2), lines, pairs, commit_tokenizer=False)
+    else:
+        print(f"skipping SmolLM2: {smollm2} not found (run tools/smollm2_tokenizer.py)")
 
 
 if __name__ == "__main__":

@@ -21,14 +21,22 @@ enum TokenizerFixtures {
             .deletingLastPathComponent().appendingPathComponent("models")
     }
 
-    static var miniLMTokenizer: URL {
-        modelsDirectory.appendingPathComponent("all-MiniLM-L6-v2/tokenizer.json")
+    /// Real tokenizer files that are installed, never committed: fixture name → models/ folder.
+    static let installed = ["minilm": "all-MiniLM-L6-v2", "smollm2": "SmolLM2-135M-Instruct"]
+
+    static func installedTokenizer(_ name: String) -> URL? {
+        installed[name].map { modelsDirectory.appendingPathComponent("\($0)/tokenizer.json") }
     }
 
-    static var miniLMAvailable: Bool { FileManager.default.fileExists(atPath: miniLMTokenizer.path) }
+    static var miniLMAvailable: Bool { available("minilm") }
+    static var smolLM2Available: Bool { available("smollm2") }
+
+    static func available(_ name: String) -> Bool {
+        installedTokenizer(name).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
+    }
 
     static func tokenizer(_ name: String) throws -> Tokenizer {
-        if name == "minilm" { return try Tokenizer.load(contentsOf: miniLMTokenizer.path) }
+        if let url = installedTokenizer(name) { return try Tokenizer.load(contentsOf: url.path) }
         return try Tokenizer.load(contentsOf: try root.appendingPathComponent("\(name)/tokenizer.json").path)
     }
 

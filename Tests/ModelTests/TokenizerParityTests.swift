@@ -117,4 +117,11 @@ struct TokenizerParityTests {
         try Self.checkCases("minilm")
         try Self.checkConfigured("minilm")
     }
+
+    @Test("real SmolLM2 byte-level BPE tokenizer (49152 tokens) matches", .enabled(if: TokenizerFixtures.smolLM2Available,
+        "models/SmolLM2-135M-Instruct/tokenizer.json not built (tools/smollm2_tokenizer.py)"))
+    func smolLM2() throws {
+        try Self.checkCases("smollm2")
+        try Self.checkConfigured("smollm2")
+    }
 }
