@@ -126,6 +126,86 @@ def wordpiece():
     return tok
 
 
+def variants(base_llama):
+    """Smaller tokenizers exercising the remaining component types and options."""
+    out = {}
+    # A: WordPiece with NFKD/StripAccents/Lowercase/Strip, Whitespace+Digits+Punctuation, BertProcessing,
+    #    left truncation and left fixed padding.
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFKD(), normalizers.StripAccents(), normalizers.Lowercase(),
+                                           normalizers.Strip(left=True, right=True)])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Whitespace(), pre_tokenizers.Digits(individual_digits=True),
+                                                 pre_tokenizers.Punctuation(behavior="merged_with_previous")])
+    tok.train_from_iterator(training_lines(), trainers.WordPieceTrainer(
+        vocab_size=900, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]"], limit_alphabet=150, show_progress=False))
+    tok.post_processor = processors.BertProcessing(("[SEP]", 3), ("[CLS]", 2))
+    tok.decoder = decoders.WordPiece(prefix="##", cleanup=False)
+    tok.add_special_tokens([AddedToken("[SEG]", special=True, normalized=True, single_word=True)])
+    tok.enable_truncation(max_length=20, strategy="longest_first", direction="left")
+    tok.enable_padding(direction="left", length=24, pad_id=0, pad_token="[PAD]", pad_type_id=0)
+    out["variant-wordpiece"] = tok
+    # B: byte-level BPE with NFKC, Split(" ", merged_with_next) + ByteLevel(add_prefix_space), RobertaProcessing.
+    tok = Tokenizer(models.BPE())
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(" ", behavior="merged_with_next"),
+                                                 pre_tokenizers.ByteLevel(add_prefix_space=True)])
+    tok.train_from_iterator(training_lines(), trainers.BpeTrainer(
+        vocab_size=1000, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    tok.decoder = decoders.ByteLevel()
+    tok.add_tokens([AddedToken("<im_start>", normalized=True, lstrip=True, rstrip=True)])
+    tok.enable_truncation(max_length=30)
+    out["variant-roberta"] = tok
+    # C: WordLevel, NFC + Replace + Lowercase, WhitespaceSplit + CharDelimiterSplit, no decoder, no post-processor.
+    tok = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace("``", '"'), normalizers.Lowercase()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.CharDelimiterSplit("-")])
+    tok.train_from_iterator(training_lines(), trainers.WordLevelTrainer(
+        vocab_size=800, special_tokens=["<unk>"], show_progress=False))
+    tok.add_tokens([AddedToken("[SEG]", normalized=False), AddedToken("dog", normalized=True, single_word=True)])
+    out["variant-wordlevel"] = tok
+    # D: BPE with continuing_subword_prefix / end_of_word_suffix, unk without fuse, BPEDecoder.
+    tok = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix="##", end_of_word_suffix="</w>"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.StripAccents(), normalizers.Strip(left=False, right=True)])
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.train_from_iterator(training_lines(), trainers.BpeTrainer(
+        vocab_size=900, special_tokens=["[UNK]"], limit_alphabet=60, continuing_subword_prefix="##",
+        end_of_word_suffix="</w>", show_progress=False))
+    tok.decoder = decoders.BPEDecoder(suffix="</w>")
+    out["variant-bpe-suffix"] = tok
+    # E: SentencePiece BPE with Metaspace (always, split), NFKC + Lowercase, ignore_merges, a multi-id
+    #    special token in the template, Metaspace decoder.
+    data = json.loads(json.dumps(base_llama))
+    data["model"]["ignore_merges"] = True
+    data["model"]["fuse_unk"] = False
+    data["normalizer"] = {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"}]}
+    data["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}
+    data["decoder"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}
+    tok = Tokenizer.from_str(json.dumps(data))
+    tok.post_processor = processors.TemplateProcessing(
+        single="[BOS] $A </s>", pair="[BOS] $A </s> $B:1 </s>:1",
+        special_tokens=[{"id": "[BOS]", "ids": [1, 2], "tokens": ["<s>", "</s>"]}, ("</s>", 2)])
+    tok.add_special_tokens([AddedToken("[SEG]", special=True, normalized=False, rstrip=True)])
+    out["variant-metaspace"] = tok
+    # F: ByteLevel normalizer, Split("Ġ") merged_with_next, byte-level BPE from the GPT-2-style
+    #    fixture, Sequence post-processor (ByteLevel + Template), ByteLevel decoder.
+    gpt = json.loads(gpt2_style().to_str())
+    gpt["normalizer"] = {"type": "ByteLevel"}
+    gpt["pre_tokenizer"] = {"type": "Split", "pattern": {"String": "\u0120"}, "behavior": "MergedWithNext", "invert": False}
+    gpt["post_processor"] = {"type": "Sequence", "processors": [
+        {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+        {"type": "TemplateProcessing", "single": [{"Sequence": {"id": "A", "type_id": 0}},
+                                                   {"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}}],
+         "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}},
+                  {"Sequence": {"id": "B", "type_id": 1}}, {"SpecialToken": {"id": "<|endoftext|>", "type_id": 1}}],
+         "special_tokens": {"<|endoftext|>": {"id": "<|endoftext|>", "ids": [0], "tokens": ["<|endoftext|>"]}}}]}
+    gpt["padding"] = {"strategy": {"Fixed": 40}, "direction": "Right", "pad_to_multiple_of": None, "pad_id": 0,
+                      "pad_type_id": 0, "pad_token": "<|endoftext|>"}
+    out["variant-bytelevel-normalizer"] = Tokenizer.from_str(json.dumps(gpt))
+    return out
+
+
 def record(tok, lines, pairs):
     """Expected outputs: per line with settings off, plus pairs and a batch with the file's settings."""
     configured = Tokenizer.from_str(tok.to_str())
@@ -172,8 +252,8 @@ def write(name, tok, lines, pairs, commit_tokenizer=True):
         with open(os.path.join(d, "tokenizer.json"), "w") as f:
             f.write(tok.to_str(pretty=False))
     expected = record(tok, lines, pairs)
-    with open(os.path.join(d, "expected.json"), "w") as f:
-        json.dump(expected, f, ensure_ascii=True, separators=(",", ":"))
+    with open(os.path.join(d, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, ensure_ascii=False, separators=(",", ":"))
     print(f"{name}: {len(expected['cases'])} cases, vocab {tok.get_vocab_size()}")
 
 
@@ -191,6 +271,9 @@ def main():
     write("llama-bpe", llama_legacy(base), lines, pairs)
     write("llama-metaspace", llama_metaspace(base), lines, pairs)
     write("wordpiece", wordpiece(), lines, pairs)
+    short = lines[:len(lines) - 260]
+    for name, tok in variants(base).items():
+        write(name, tok, short, pairs)
     models_dir = os.environ.get("LISAKIT_MODELS", os.path.join(ROOT, "models"))
     minilm = os.path.join(models_dir, "all-MiniLM-L6-v2", "tokenizer.json")
     if os.path.exists(minilm):
