@@ -171,22 +171,37 @@ struct BPE: Sendable {
     }
 }
 
-/// A bounded word → ids cache shared by copies of a tokenizer (thread-safe).
+/// A bounded word → ids cache shared by copies of a tokenizer (thread-safe). Sharded by hash
+/// so that threads encoding a batch rarely wait on the same lock.
 final class BPECache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [TokenKey: [Int]] = [:]
-    let capacity: Int
+    private final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        var entries: [TokenKey: [Int]] = [:]
+    }
 
-    init(capacity: Int) { self.capacity = capacity }
+    private let shards: [Shard]
+    private let perShard: Int
+
+    init(capacity: Int) {
+        shards = (0..<32).map { _ in Shard() }
+        perShard = max(1, capacity / 32)
+    }
+
+    @inline(__always)
+    private func shard(_ key: TokenKey) -> Shard {
+        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+    }
 
     func get(_ key: TokenKey) -> [Int]? {
-        lock.lock(); defer { lock.unlock() }
-        return entries[key]
+        let s = shard(key)
+        s.lock.lock(); defer { s.lock.unlock() }
+        return s.entries[key]
     }
 
     func put(_ key: TokenKey, _ ids: [Int]) {
-        lock.lock(); defer { lock.unlock() }
-        if entries.count < capacity { entries[key] = ids }
+        let s = shard(key)
+        s.lock.lock(); defer { s.lock.unlock() }
+        if s.entries.count < perShard { s.entries[key] = ids }
     }
 }
 

@@ -41,7 +41,21 @@ enum ByteLevelAlphabet {
             if c.value < 0x80 {
                 out.append(byteToScalar[Int(c.value)])
             } else {
-                for b in String(Character(c)).utf8 { out.append(byteToScalar[Int(b)]) }
+                // UTF-8 encoding by hand (no String round trip in the hot path).
+                let v = c.value
+                if v < 0x800 {
+                    out.append(byteToScalar[Int(0xC0 | (v >> 6))])
+                    out.append(byteToScalar[Int(0x80 | (v & 0x3F))])
+                } else if v < 0x10000 {
+                    out.append(byteToScalar[Int(0xE0 | (v >> 12))])
+                    out.append(byteToScalar[Int(0x80 | ((v >> 6) & 0x3F))])
+                    out.append(byteToScalar[Int(0x80 | (v & 0x3F))])
+                } else {
+                    out.append(byteToScalar[Int(0xF0 | (v >> 18))])
+                    out.append(byteToScalar[Int(0x80 | ((v >> 12) & 0x3F))])
+                    out.append(byteToScalar[Int(0x80 | ((v >> 6) & 0x3F))])
+                    out.append(byteToScalar[Int(0x80 | (v & 0x3F))])
+                }
             }
         }
         return out

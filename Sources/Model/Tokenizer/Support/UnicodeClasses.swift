@@ -32,6 +32,7 @@ enum UnicodeClasses {
 
     /// General category Mark (Mn, Mc, Me).
     static func isMark(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return false }
         switch s.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
         default: return false
@@ -82,6 +83,7 @@ enum UnicodeClasses {
 
     /// The `unicode_categories` "other" test used by BERT's text cleaning: Cc, Cf, Co.
     static func isOtherCategory(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return s.value < 0x20 || s.value == 0x7F }
         switch s.properties.generalCategory {
         case .control, .format, .privateUse, .surrogate: return true
         default: return false
