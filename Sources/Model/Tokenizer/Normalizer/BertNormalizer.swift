@@ -33,7 +33,7 @@ struct BertNormalizer: Sendable {
             s = out
         }
         if stripAccents {
-            s = UnicodeNormalizationForm.nfd.apply(s).filter { $0.properties.generalCategory != .nonspacingMark }
+            s = UnicodeNormalizationForm.nfd.apply(s).filter { !UnicodeClasses.isNonspacingMark($0) }
         }
         if lowercase {
             var out: [Unicode.Scalar] = []

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A dictionary key for vocabulary strings that compares Unicode scalars exactly.
 ///
 /// Swift `String` equality and hashing follow canonical equivalence, so `"é"` (U+00E9) and
@@ -9,7 +15,15 @@ struct TokenKey: Hashable, Sendable {
     init(_ string: String) { self.string = string }
 
     static func == (lhs: TokenKey, rhs: TokenKey) -> Bool {
-        lhs.string.utf8.elementsEqual(rhs.string.utf8)
+        let a = lhs.string.utf8, b = rhs.string.utf8
+        guard a.count == b.count else { return false }
+        let fast: Bool? = a.withContiguousStorageIfAvailable { pa in
+            b.withContiguousStorageIfAvailable { pb in
+                guard let x = pa.baseAddress, let y = pb.baseAddress else { return pa.count == pb.count }
+                return memcmp(x, y, pa.count) == 0
+            }
+        } ?? nil
+        return fast ?? a.elementsEqual(b)
     }
 
     func hash(into hasher: inout Hasher) {
