@@ -44,12 +44,13 @@ struct TokenizerLoadingTests {
         #expect(tok.encode("\u{E9}", addSpecialTokens: false).ids != tok.encode("e\u{301}", addSpecialTokens: false).ids)
     }
 
-    @Test("duplicate vocabulary entries are rejected by their exact spelling only")
+    @Test("duplicate vocabulary keys keep the last id; shared ids decode to the last token")
     func duplicateKeys() throws {
-        let json = Self.wordPieceJSON(vocab: #""[UNK]":0,"a":1,"a":2"#)
-        #expect(throws: TokenizerError.invalidField(file: "dup.json", path: "$.model.vocab.a", reason: "duplicate token in vocabulary")) {
-            try Tokenizer(json: json, source: "dup.json")
-        }
+        let tok = try Tokenizer(json: Self.wordPieceJSON(vocab: #""[UNK]":0,"a":1,"a":2,"b":3,"c":3"#), source: "dup.json")
+        #expect(tok.tokenToId("a") == 2)
+        #expect(tok.encode("a b c").ids == [2, 3, 3])
+        #expect(tok.idToToken(3) == "c")
+        #expect(tok.idToToken(1) == nil)
     }
 
     @Test("malformed JSON names the file and byte offset")
@@ -89,6 +90,8 @@ struct TokenizerLoadingTests {
         (#"{"padding":{"strategy":"Longest"},"model":{"type":"WordLevel","vocab":{}}}"#, "t.json: $.padding.strategy: unsupported padding strategy 'Longest'"),
         (#"{"normalizer":null}"#, "t.json: $.model: missing required field"),
         (#"[1,2]"#, "t.json: $: expected an object, found an array"),
+        (#"{"padding":{"strategy":{"Fixed":1000000000000}},"model":{"type":"WordLevel","vocab":{}}}"#,
+         "t.json: $.padding.strategy.Fixed: padding length 1000000000000 outside 0...1048576"),
         (#"{"model":{"type":"BPE","vocab":{"a":0},"merges":[],"dropout":0.1}}"#,
          "t.json: $.model.dropout: unsupported BPE dropout (random segmentation; only deterministic encoding is implemented)"),
     ])
@@ -99,6 +102,15 @@ struct TokenizerLoadingTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+
+    @Test("sparse vocabulary ids do not allocate a dense table")
+    func sparseIds() throws {
+        let tok = try Tokenizer(json: Self.wordPieceJSON(vocab: #""[UNK]":0,"far":2000000000,"x":7"#), source: "s.json")
+        #expect(tok.tokenToId("far") == 2_000_000_000)
+        #expect(tok.idToToken(2_000_000_000) == "far")
+        #expect(tok.encode("far x y").ids == [2_000_000_000, 7, 0])
+        #expect(tok.decode([2_000_000_000, 7, 123]) == "far x")
     }
 
     @Test("a missing file is a typed error naming it")

@@ -93,6 +93,9 @@ public struct Padding: Sendable, Equatable {
     public var padTypeId: Int
     public var padToken: String
 
+    /// Largest padding length accepted from a file (a guard against absurd allocations).
+    public static let maxLength = 1 << 20
+
     public init(strategy: Strategy = .batchLongest, direction: Direction = .right, padToMultipleOf: Int? = nil,
                 padId: Int = 0, padTypeId: Int = 0, padToken: String = "[PAD]") {
         self.strategy = strategy
@@ -110,7 +113,9 @@ public struct Padding: Sendable, Equatable {
                 guard name == "BatchLongest" else { throw s.unsupported("padding strategy '\(name)'") }
                 p.strategy = .batchLongest
             } else if let fixed = try s.optional("Fixed") {
-                p.strategy = .fixed(try fixed.int())
+                let n = try fixed.int()
+                guard (0...Padding.maxLength).contains(n) else { throw fixed.invalid("padding length \(n) outside 0...\(Padding.maxLength)") }
+                p.strategy = .fixed(n)
             } else {
                 throw s.invalid("expected \"BatchLongest\" or {\"Fixed\": n}")
             }
@@ -122,7 +127,11 @@ public struct Padding: Sendable, Equatable {
             case let other: throw d.unsupported("padding direction '\(other)'")
             }
         }
-        p.padToMultipleOf = try node.optional("pad_to_multiple_of")?.int()
+        if let m = try node.optional("pad_to_multiple_of") {
+            let n = try m.int()
+            guard (0...Padding.maxLength).contains(n) else { throw m.invalid("pad_to_multiple_of \(n) outside 0...\(Padding.maxLength)") }
+            p.padToMultipleOf = n
+        }
         p.padId = try node.int("pad_id", default: 0)
         p.padTypeId = try node.int("pad_type_id", default: 0)
         p.padToken = try node.optionalString("pad_token") ?? "[PAD]"

@@ -47,8 +47,8 @@ struct WordPiece: Sendable {
         var initial = ByteTrie()
         var continuation = ByteTrie()
         let prefixBytes = Array(prefix.utf8)
-        for (id, token) in vocab.tokens.enumerated() {
-            guard let token else { continue }
+        for (key, id) in vocab.ids {
+            let token = key.string
             initial.insert(token.utf8, id: id)
             let bytes = Array(token.utf8)
             if bytes.count > prefixBytes.count, bytes.starts(with: prefixBytes) {
