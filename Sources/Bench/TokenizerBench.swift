@@ -52,11 +52,13 @@ enum TokenizerBench {
 
         let clock = ContinuousClock()
         var sink = 0
+        let cpu0 = processCPUSeconds()
         let single = clock.measure {
             for _ in 0..<repeats {
                 for line in lines { sink &+= tok.encode(line).ids.count }
             }
         }
+        let singleCPU = processCPUSeconds() - cpu0
         let batch = clock.measure {
             for _ in 0..<repeats { sink &+= tok.encodeBatch(lines).count }
         }
@@ -65,12 +67,20 @@ enum TokenizerBench {
         let result: [String: Double] = [
             "lines": Double(lines.count), "tokens_per_pass": Double(tokens), "repeat": Double(repeats),
             "single_seconds": s1, "single_tokens_per_s": total / s1,
+            "single_cpu_seconds": singleCPU, "single_tokens_per_cpu_s": total / singleCPU,
             "batch_seconds": s2, "batch_tokens_per_s": total / s2,
             "threads": Double(ProcessInfo.processInfo.activeProcessorCount), "sink": Double(sink % 2),
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         print(String(decoding: try encoder.encode(result), as: UTF8.self))
+    }
+
+    /// CPU time of this process (all threads): less sensitive than wall time to other load.
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     static func seconds(_ d: Duration) -> Double {
