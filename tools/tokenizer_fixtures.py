@@ -206,6 +206,42 @@ def variants(base_llama):
     return out
 
 
+def combining_heavy_lines(n, seed=3):
+    """Random strings from ranges rich in combining marks and compatibility characters."""
+    ranges = [(0x300, 0x36F), (0x41, 0x7A), (0xC0, 0x17F), (0x1E00, 0x1EFF), (0x3099, 0x309A), (0xFF61, 0xFF9F),
+              (0x1100, 0x11FF), (0xAC00, 0xAC40), (0x2160, 0x2188), (0xFB00, 0xFB06), (0x0F71, 0x0F84),
+              (0x591, 0x5C7), (0x64B, 0x65F), (0x1F00, 0x1FFF), (0x2100, 0x214F), (0x3300, 0x3357), (0xB4, 0xB4),
+              (0x345, 0x345), (0x0E31, 0x0E4E), (0x900, 0x97F), (0x20D0, 0x20F0), (0x20, 0x20), (0x2000, 0x200D)]
+    rng = random.Random(seed)
+    return ["".join(chr(rng.randint(*rng.choice(ranges))) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+
+
+def components(lines):
+    """Outputs of single normalizers and pre-tokenizers (`normalize_str`, `pre_tokenize_str`)."""
+    norms = {
+        "NFC": normalizers.NFC(), "NFD": normalizers.NFD(), "NFKC": normalizers.NFKC(), "NFKD": normalizers.NFKD(),
+        "Lowercase": normalizers.Lowercase(), "StripAccents": normalizers.StripAccents(),
+        "BertNormalizer": normalizers.BertNormalizer(),
+        "Strip": normalizers.Strip(), "ByteLevel": normalizers.ByteLevel(),
+    }
+    pres = {
+        "ByteLevel": pre_tokenizers.ByteLevel(add_prefix_space=False),
+        "Whitespace": pre_tokenizers.Whitespace(), "WhitespaceSplit": pre_tokenizers.WhitespaceSplit(),
+        "BertPreTokenizer": pre_tokenizers.BertPreTokenizer(),
+        "Metaspace": pre_tokenizers.Metaspace(prepend_scheme="always"),
+        "Digits": pre_tokenizers.Digits(individual_digits=False),
+        "Punctuation": pre_tokenizers.Punctuation(behavior="contiguous"),
+    }
+    out = []
+    for text in lines:
+        out.append({
+            "text": text,
+            "normalized": {k: n.normalize_str(text) for k, n in norms.items()},
+            "pre_tokenized": {k: [piece for piece, _ in p.pre_tokenize_str(text)] for k, p in pres.items()},
+        })
+    return out
+
+
 def record(tok, lines, pairs):
     """Expected outputs: per line with settings off, plus pairs and a batch with the file's settings."""
     configured = Tokenizer.from_str(tok.to_str())
@@ -266,6 +302,11 @@ def main():
         ("<im_start>user", "<im_end>"),
         ("我爱北京天安门", "café cafe\u0301"),
     ]
+    comp_lines = lines[:len(lines) - 200] + combining_heavy_lines(150)
+    with open(os.path.join(OUT, "components.json"), "w", encoding="utf-8") as f:
+        json.dump({"tokenizers_version": tokenizers.__version__, "cases": components(comp_lines)}, f,
+                  ensure_ascii=False, separators=(",", ":"))
+    print(f"components: {len(comp_lines)} lines")
     write("gpt2-bpe", gpt2_style(), lines, pairs)
     base = train_sentencepiece_bpe()
     write("llama-bpe", llama_legacy(base), lines, pairs)
