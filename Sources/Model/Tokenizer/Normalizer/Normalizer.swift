@@ -75,26 +75,3 @@ indirect enum Normalizer: Sendable {
         }
     }
 }
-
-/// The `pattern` of a Replace normalizer/decoder or Split pre-tokenizer: `{"String": "..."}`.
-/// Regex patterns need a regular-expression engine and are rejected with a clear error.
-enum ReplacePattern {
-    static func parse(_ node: JSONNode) throws(TokenizerError) -> [Unicode.Scalar] {
-        if let s = try node.optional("String") { return Array(try s.string().unicodeScalars) }
-        if try node.optional("Regex") != nil { throw node.unsupported("Regex pattern (only String patterns are implemented)") }
-        throw node.invalid("expected {\"String\": ...} or {\"Regex\": ...}")
-    }
-}
-
-/// Replace every non-overlapping occurrence of a scalar sequence, left to right.
-enum TextReplace {
-    static func replace(_ s: [Unicode.Scalar], pattern: [Unicode.Scalar], with content: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard !pattern.isEmpty else { return s }
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(s.count)
-        for seg in Splitting.segments(s, occurrencesOf: pattern) {
-            if seg.isMatch { out.append(contentsOf: content) } else { out.append(contentsOf: s[seg.range]) }
-        }
-        return out
-    }
-}
