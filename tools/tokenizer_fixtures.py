@@ -10,6 +10,10 @@ If the real all-MiniLM-L6-v2 tokenizer.json (installed by tools/install-models.s
 SmolLM2 tokenizer.json (built by tools/smollm2_tokenizer.py) is found ($LISAKIT_MODELS or
 ./models), its expected outputs are recorded too (the tokenizer files are not committed).
 
+The trainers are not bit-reproducible from run to run (ties between equally frequent pairs),
+so a rerun may produce different small vocabularies; each fixture folder's tokenizer.json and
+expected.json are always written together and stay consistent.
+
 Usage: /tmp/refenv-tok/bin/python tools/tokenizer_fixtures.py
 """
 import json
