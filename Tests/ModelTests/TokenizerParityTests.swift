@@ -106,7 +106,7 @@ struct TokenizerParityTests {
     static let committed = [
         "gpt2-bpe", "llama-bpe", "llama-metaspace", "wordpiece",
         "variant-wordpiece", "variant-roberta", "variant-wordlevel", "variant-bpe-suffix", "variant-metaspace",
-        "variant-bytelevel-normalizer",
+        "variant-bytelevel-normalizer", "variant-clip", "variant-llama3",
     ]
 
     @Test("corpus ids, tokens and decoded text match", arguments: committed)

@@ -4,7 +4,7 @@ indirect enum Decoder: Sendable {
     case byteLevel
     case wordPiece(prefix: String, cleanup: Bool)
     case metaspace(Metaspace)
-    case replace(pattern: [Unicode.Scalar], content: [Unicode.Scalar])
+    case replace(pattern: TextPattern, content: [Unicode.Scalar])
     case byteFallback
     case fuse
     case strip(content: Unicode.Scalar, start: Int, stop: Int)
@@ -30,7 +30,7 @@ indirect enum Decoder: Sendable {
         case .metaspace(let m):
             return tokens.enumerated().map { m.decode($1, index: $0) }
         case .replace(let pattern, let content):
-            return tokens.map { String(scalars: TextReplace.replace(Array($0.unicodeScalars), pattern: pattern, with: content)) }
+            return tokens.map { String(scalars: pattern.replace(Array($0.unicodeScalars), with: content)) }
         case .byteFallback:
             return ByteFallbackDecoding.decode(tokens)
         case .fuse:
@@ -66,7 +66,7 @@ indirect enum Decoder: Sendable {
             return .wordPiece(prefix: try node.optionalString("prefix") ?? "##", cleanup: try node.bool("cleanup", default: true))
         case "Metaspace": return .metaspace(try Metaspace.parse(node))
         case "Replace":
-            return .replace(pattern: try ReplacePattern.parse(try node.required("pattern")),
+            return .replace(pattern: try TextPattern.parse(try node.required("pattern")),
                             content: Array(try node.string("content").unicodeScalars))
         case "ByteFallback": return .byteFallback
         case "Fuse": return .fuse

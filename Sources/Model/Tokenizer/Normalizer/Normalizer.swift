@@ -7,7 +7,7 @@ indirect enum Normalizer: Sendable {
     case lowercase
     case stripAccents
     case strip(left: Bool, right: Bool)
-    case replace(pattern: [Unicode.Scalar], content: [Unicode.Scalar])
+    case replace(pattern: TextPattern, content: [Unicode.Scalar])
     case prepend([Unicode.Scalar])
     case byteLevel
     case sequence([Normalizer])
@@ -29,7 +29,7 @@ indirect enum Normalizer: Sendable {
             if right { while hi > lo, UnicodeClasses.isWhitespace(s[hi - 1]) { hi -= 1 } }
             return Array(s[lo..<hi])
         case .replace(let pattern, let content):
-            return TextReplace.replace(s, pattern: pattern, with: content)
+            return pattern.replace(s, with: content)
         case .prepend(let prefix):
             return s.isEmpty ? s : prefix + s
         case .byteLevel:
@@ -60,7 +60,7 @@ indirect enum Normalizer: Sendable {
         case "Strip":
             return .strip(left: try node.bool("strip_left", default: true), right: try node.bool("strip_right", default: true))
         case "Replace":
-            let pattern = try ReplacePattern.parse(try node.required("pattern"))
+            let pattern = try TextPattern.parse(try node.required("pattern"))
             return .replace(pattern: pattern, content: Array(try node.string("content").unicodeScalars))
         case "Prepend":
             return .prepend(Array(try node.string("prepend").unicodeScalars))
