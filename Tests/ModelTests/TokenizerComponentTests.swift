@@ -103,8 +103,14 @@ struct TokenizerComponentTests {
         #expect(matches == cases.count)
     }
 
-    @Test("canonical ordering fixes Foundation's decomposition of starters into marks")
-    func canonicalOrdering() {
+    @Test("normalization avoids Foundation's reordering and composition bugs")
+    func foundationWorkarounds() {
+        // Foundation composes U+E0067 (a tag character) + U+0301 into U+01F5 (16-bit truncation).
+        #expect(UnicodeNormalizationForm.nfc.apply(Array("2\u{E0067}\u{301}".unicodeScalars)).map(\.value) == [0x32, 0xE0067, 0x301])
+        // U+1FF4 composes through U+03CE, not the singleton U+1F7D that shares its decomposition.
+        #expect(UnicodeNormalizationForm.nfc.apply(Array("\u{3C9}\u{301}\u{345}".unicodeScalars)).map(\.value) == [0x1FF4])
+        // Hangul L + V + T and Indic two-part vowels compose.
+        #expect(UnicodeNormalizationForm.nfc.apply(Array("\u{1100}\u{1161}\u{11A8}\u{B47}\u{B3E}".unicodeScalars)).map(\.value) == [0xAC01, 0xB4B])
         // U+00B4 → U+0020 U+0301 and U+FF9E → U+3099 (class 8) must be reordered before U+0301 (230).
         let nfkd = UnicodeNormalizationForm.nfkd.apply(Array("\u{B4}\u{FF9E}".unicodeScalars))
         #expect(nfkd.map(\.value) == [0x20, 0x3099, 0x301])
