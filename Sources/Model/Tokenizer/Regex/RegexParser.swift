@@ -118,10 +118,10 @@ struct RegexParser {
         case ")":
             throw fail("unbalanced ')'")
         case "[":
-            return .set(try bracket())
+            return .set(try bracket().sealed())
         case ".":
             i += 1
-            return .set(ScalarSet(items: [.anyButNewline], negated: false, caseInsensitive: false))
+            return .set(ScalarSet(items: [.anyButNewline], negated: false, caseInsensitive: false).sealed())
         case "^":
             i += 1
             return .lineStart
@@ -153,7 +153,10 @@ struct RegexParser {
         guard i < p.count else { throw fail("trailing backslash") }
         let c = p[i]
         i += 1
-        func set(_ item: ScalarSet.Item) -> RegexNode { .set(ScalarSet(items: [item], negated: false, caseInsensitive: false)) }
+        func set(_ item: ScalarSet.Item) -> RegexNode {
+            let s = ScalarSet(items: [item], negated: false, caseInsensitive: false)
+            return .set(inClass ? s : s.sealed()) // inside brackets only the items are used
+        }
         switch c {
         case "s": return set(.whitespace(negated: false))
         case "S": return set(.whitespace(negated: true))
@@ -161,7 +164,9 @@ struct RegexParser {
         case "D": return set(.digit(negated: true))
         case "w": return set(.word(negated: false, latin1Table: !inClass))
         case "W": return set(.word(negated: true, latin1Table: !inClass))
-        case "p", "P": return set(.categories(try property(), negated: c == "P"))
+        case "p", "P":
+            let mask = try property().reduce(UInt32(0)) { $0 | 1 << UInt32(UnicodeClasses.categoryIndex($1)) }
+            return set(.categories(mask: mask, negated: c == "P"))
         case "n": return .scalar("\n", caseInsensitive: false)
         case "r": return .scalar("\r", caseInsensitive: false)
         case "t": return .scalar("\t", caseInsensitive: false)
@@ -211,7 +216,7 @@ struct RegexParser {
         var negate = false
         if name.hasPrefix("^") { negate = true; name.removeFirst() }
         guard let cats = Self.categories[name] else { throw fail("unsupported property \\p{\(name)}") }
-        if negate { return Self.allCategories.filter { !cats.contains($0) } }
+        if negate { return UnicodeClasses.categoryOrder.filter { !cats.contains($0) } }
         return cats
     }
 
@@ -262,14 +267,6 @@ struct RegexParser {
         }
         return set
     }
-
-    static let allCategories: [Unicode.GeneralCategory] = [
-        .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-        .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
-        .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-        .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
-        .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse, .unassigned,
-    ]
 
     static let categories: [String: [Unicode.GeneralCategory]] = {
         var m: [String: [Unicode.GeneralCategory]] = [

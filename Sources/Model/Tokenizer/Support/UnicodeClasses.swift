@@ -57,6 +57,30 @@ enum UnicodeClasses {
         Unicode.Scalar(UInt32(v)).map(computeFlags) ?? [.other] // surrogate code points
     }
 
+    /// The 30 general categories in a fixed order (bit positions for category masks).
+    static let categoryOrder: [Unicode.GeneralCategory] = [
+        .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+        .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
+        .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+        .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
+        .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse, .unassigned,
+    ]
+
+    static func categoryIndex(_ c: Unicode.GeneralCategory) -> Int {
+        categoryOrder.firstIndex(of: c) ?? 29
+    }
+
+    /// General category (index into `categoryOrder`) of every BMP scalar.
+    static let bmpCategory: [UInt8] = (0..<0x10000).map { v in
+        UInt8(categoryIndex(Unicode.Scalar(UInt32(v))?.properties.generalCategory ?? .surrogate))
+    }
+
+    /// Index into `categoryOrder` of the scalar's general category.
+    @inline(__always)
+    static func categoryIndex(of s: Unicode.Scalar) -> Int {
+        s.value < 0x10000 ? Int(bmpCategory[Int(s.value)]) : categoryIndex(s.properties.generalCategory)
+    }
+
     @inline(__always)
     static func flags(_ s: Unicode.Scalar) -> Flags {
         s.value < 0x10000 ? bmp[Int(s.value)] : computeFlags(s)
