@@ -11,7 +11,7 @@ struct TokenizerComponentTests {
         "NFC": .unicode(.nfc), "NFD": .unicode(.nfd), "NFKC": .unicode(.nfkc), "NFKD": .unicode(.nfkd),
         "Lowercase": .lowercase, "StripAccents": .stripAccents,
         "BertNormalizer": .bert(BertNormalizer(cleanText: true, handleChineseChars: true, stripAccents: true, lowercase: true)),
-        "Strip": .strip(left: true, right: true), "ByteLevel": .byteLevel,
+        "Strip": .strip(left: true, right: true),
         "ReplaceRegex": .replace(pattern: regex(#"\s+"#), content: [" "]),
         "ReplaceRegexClass": .replace(pattern: regex(#"[\p{P}\d]{2,}|(?i:th)e"#), content: Array("<\u{2581}>".unicodeScalars)),
     ]
@@ -65,7 +65,7 @@ struct TokenizerComponentTests {
     }
 
     @Test("normalizers match normalize_str", arguments: ["NFC", "NFD", "NFKC", "NFKD", "Lowercase", "StripAccents", "BertNormalizer",
-                                                         "Strip", "ByteLevel", "ReplaceRegex", "ReplaceRegexClass"])
+                                                         "Strip", "ReplaceRegex", "ReplaceRegexClass"])
     func normalizer(_ name: String) throws {
         let normalizer = try #require(Self.normalizers[name])
         let cases = try Self.cases()
