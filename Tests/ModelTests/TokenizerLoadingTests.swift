@@ -113,6 +113,16 @@ struct TokenizerLoadingTests {
         #expect(tok.decode([2_000_000_000, 7, 123]) == "far x")
     }
 
+    @Test("normalized added tokens decode to their normalized form, as in tokenizers")
+    func normalizedAddedToken() throws {
+        // llama-bpe: "[SEG]" is a normalized added token and the normalizer prepends "▁".
+        let tok = try TokenizerFixtures.tokenizer("llama-bpe")
+        let id = try #require(tok.tokenToId("[SEG]"))
+        #expect(tok.idToToken(id) == "\u{2581}[SEG]")
+        #expect(tok.addedTokens.contains { $0.content == "[SEG]" && $0.normalized && !$0.special })
+        #expect(tok.decode([id]) == "[SEG]") // decoder: Replace ▁→space, Strip one leading space
+    }
+
     @Test("a missing file is a typed error naming it")
     func missingFile() {
         #expect(throws: TokenizerError.self) { try Tokenizer.load(contentsOf: "/nonexistent/tokenizer.json") }
