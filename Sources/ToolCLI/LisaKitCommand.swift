@@ -21,6 +21,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             ParaphraseCommand.self,
             WriteQueriesCommand.self,
             ModelsCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }
