@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lisakit", targets: ["ToolCLI"]),
+        .executable(name: "lisakit-bench", targets: ["Bench"]),
         .library(name: "Annotate", targets: ["Annotate"]),
         .library(name: "DatasetStore", targets: ["DatasetStore"]),
         .library(name: "Model", targets: ["Model"]),
@@ -37,6 +38,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks run by tools/bench_*.py next to their Python peers (not timed tests).
+        .executableTarget(name: "Bench", dependencies: ["Annotate"]),
 
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),
