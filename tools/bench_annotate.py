@@ -99,6 +99,7 @@ def main():
     for k, target in targets.items():
         ratio = py[k] / ours[k]
         print(f"{k:<26}{py[k] * 1e3:>11.3f} ms{ours[k] * 1e3:>11.3f} ms{ratio:>9.2f}x{target:>8.1f}x  ({peers[k]}){'' if ratio >= target else '  BELOW TARGET'}")
+    print(f"{'(bit-packed mask: pack+unpack)':<26}{'':>14}{ours['bitpack_roundtrip'] * 1e3:>11.3f} ms   what a 1-bit mask would add per encode/decode")
 
 
 if __name__ == "__main__":

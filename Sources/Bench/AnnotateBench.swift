@@ -83,7 +83,32 @@ enum AnnotateBench {
             }
         } / Double(polygons.count)
         sink &+= Int(canvas.values[size / 2])
-        let result: [String: Double] = ["rle_encode": encode, "rle_decode": decode, "rle_iou_100x100": iou,
+        // Why one byte per pixel: what a bit-packed mask would pay to feed byte kernels
+        // (pack 8 pixels per byte and unpack again, multiply tricks, 8 pixels per step).
+        var packed = [UInt8](repeating: 0, count: size / 8)
+        var unpacked = [UInt8](repeating: 0, count: size)
+        let bitRoundTrip = time(repeats) {
+            for mask in masks {
+                mask.pixels.withUnsafeBytes { src in
+                    packed.withUnsafeMutableBufferPointer { dst in
+                        for i in 0..<(size / 8) {
+                            let word = src.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                            dst[i] = UInt8(truncatingIfNeeded: (word &* 0x0102_0408_1020_4080) >> 56)
+                        }
+                    }
+                }
+                packed.withUnsafeBufferPointer { src in
+                    unpacked.withUnsafeMutableBytes { dst in
+                        for i in 0..<(size / 8) {
+                            let spread = ((UInt64(src[i]) &* 0x8040_2010_0804_0201) >> 7) & 0x0101_0101_0101_0101
+                            dst.storeBytes(of: spread, toByteOffset: i * 8, as: UInt64.self)
+                        }
+                    }
+                }
+                sink &+= Int(unpacked[size / 3])
+            }
+        } / Double(masks.count)
+        let result: [String: Double] = ["bitpack_roundtrip": bitRoundTrip, "rle_encode": encode, "rle_decode": decode, "rle_iou_100x100": iou,
                                         "polygon_fill_200": fill, "sink": Double(sink % 2)]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
