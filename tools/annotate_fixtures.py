@@ -316,6 +316,9 @@ def main():
                   {"label": "target", "points": [[30.9, 30.9], [50.1, 30.2], [40.5, 50.5]]}], ["a", "b"], False)
     add_reasonseg("cp1252_label", 60, 60, [{"label": "caf\u00e9 target", "points": [[10, 10], [50, 12], [30, 50]]}],
                   ["caf\u00e9"], True, encoding="cp1252")
+    add_reasonseg("equal_area_order", 50, 50, [{"label": "target", "points": [[10, 10], [40, 10], [40, 40], [10, 40]]},
+                  {"label": "ignore", "points": [[10, 10], [40, 10], [40, 40], [10, 40]]},
+                  {"label": "target", "points": [[20.5, 5], [45, 5], [45, 30], [20.5, 30]]}], ["tie"], True)
     add_reasonseg("tiny_shapes", 40, 40, [{"label": "target", "points": [[20, 20]]},
                   {"label": "target", "points": [[3, 3], [30, 9]]}], ["dot"], True)
 
@@ -341,6 +344,27 @@ def main():
         opencv_cases.append(case)
     opencv_fixture = {"legacy_version": legacy["version"], "current_version": current["version"],
                       "cases": opencv_cases, "reasonseg": rs_expected}
+
+    # ------------------------------------------------------------ even-odd polygons with holes (skimage)
+    from skimage.draw import polygon as sk_polygon
+    evenodd = []
+    for i in range(25):
+        h, w = int(rng.integers(20, 100)), int(rng.integers(20, 100))
+        cx, cy = rng.uniform(0.2 * w, 0.8 * w), rng.uniform(0.2 * h, 0.8 * h)
+        def ring(cx, cy, rmin, rmax, n):
+            ang = np.sort(rng.uniform(0, 2 * np.pi, n))
+            rr = rng.uniform(rmin, rmax, n)
+            return [round(float(v), 3) for xy in zip(cx + rr * np.cos(ang), cy + rr * np.sin(ang)) for v in xy]
+        ext = ring(cx, cy, 0.3 * min(h, w), 0.7 * max(h, w), int(rng.integers(3, 20)))
+        holes = [ring(cx + rng.uniform(-3, 3), cy + rng.uniform(-3, 3), 1, 0.25 * min(h, w), int(rng.integers(3, 9)))
+                 for _ in range(int(rng.integers(0, 3)))]
+        m = np.zeros((h, w), bool)
+        for r in [ext] + holes:
+            pts = np.array(r).reshape(-1, 2)
+            rr, cc = sk_polygon(pts[:, 1] - 0.5, pts[:, 0] - 0.5, shape=(h, w))   # pixel centres at (x+0.5, y+0.5)
+            t = np.zeros((h, w), bool); t[rr, cc] = True
+            m ^= t
+        evenodd.append({"h": h, "w": w, "exterior": ext, "holes": holes, "string": rle_of(m.astype(np.uint8))})
 
     # ------------------------------------------------------------ resize / bilinear / metrics
     resize_cases = []
@@ -398,7 +422,7 @@ def main():
     fixture = {"generator": "tools/annotate_fixtures.py",
                "versions": {"pycocotools": __import__("importlib.metadata").metadata.version("pycocotools"), "numpy": np.__version__,
                             "opencv_current": current["version"], "opencv_legacy": legacy["version"]},
-               "rle": rle_cases, "iou": iou_fixture, "polygons": poly_cases, "boxes": bbox_cases,
+               "rle": rle_cases, "iou": iou_fixture, "evenodd": evenodd, "polygons": poly_cases, "boxes": bbox_cases,
                "opencv": opencv_fixture, "resize": resize_cases, "bilinear": bilinear_case, "metrics": metrics_fixture}
     with open(os.path.join(OUT, "annotate_fixtures.json"), "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

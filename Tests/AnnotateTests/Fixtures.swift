@@ -34,7 +34,10 @@ struct AnnotateFixtures: Decodable {
     struct MetricPair: Decodable { let pred: String; let target: String; let ignore: String; let h: Int; let w: Int; let iou: Double }
     struct MetricsFixture: Decodable { let pairs: [MetricPair]; let giou: Double; let ciou: Double }
 
+    struct EvenOddCase: Decodable { let h: Int; let w: Int; let exterior: [Double]; let holes: [[Double]]; let string: String }
+
     let versions: Versions
+    let evenodd: [EvenOddCase]
     let rle: [RLECase]
     let iou: IoUFixture
     let polygons: [PolygonCase]
