@@ -1,10 +1,3 @@
-/// An integer pixel position, as OpenCV's `Point` (the points LISA casts to int32).
-public struct PixelPoint: Sendable, Hashable {
-    public var x: Int32
-    public var y: Int32
-    public init(x: Int32, y: Int32) { self.x = x; self.y = y }
-}
-
 /// OpenCV's non-antialiased drawing (`cv2.line`, `cv2.polylines` with thickness 1,
 /// `cv2.fillPoly` with `LINE_8`, `shift = 0`) reproduced pixel for pixel.
 ///
