@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark: pycocotools / OpenCV vs LisaKit Annotate on the same 1024x1024 masks, one run.
 
-  swift build -c release --scratch-path .build-annotate --product lisakit-bench
-  /tmp/refenv-annotate/bin/python tools/bench_annotate.py [--bench PATH] [--repeats N]
+  swift build -c release --product lisakit-bench
+  /tmp/refenv-annotate/bin/python tools/bench_annotate.py [--bench PATH] [--repeats N] [--rounds N]
 
 Times (best of N, per operation): COCO RLE encode (pycocotools `mask.encode` on a Fortran
 array, ours on our row-major mask, both to the compressed string), RLE decode (compressed
@@ -51,11 +51,15 @@ def best(repeats, fn):
 def main():
     ap = argparse.ArgumentParser()
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    ap.add_argument("--bench", default=os.path.join(root, ".build-annotate", "release", "lisakit-bench"))
+    candidates = [os.environ.get("LISAKIT_BENCH", "")] + [os.path.join(root, d, "release", "lisakit-bench") for d in (".build", ".build-annotate")]
+    ap.add_argument("--bench", default=next((c for c in candidates if c and os.path.exists(c)), None),
+                    help="the lisakit-bench binary (default: $LISAKIT_BENCH, .build/release, .build-annotate/release)")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved peer/ours rounds; the best of all is kept")
     ap.add_argument("--keep", help="write the benchmark inputs to this folder and keep them")
     args = ap.parse_args()
+    if not args.bench:
+        sys.exit("lisakit-bench not found: swift build -c release --product lisakit-bench (or pass --bench / set LISAKIT_BENCH)")
     rng = np.random.default_rng(7)
     masks = masks_for(rng, 20)
     fortran = [np.asfortranarray(m) for m in masks]
