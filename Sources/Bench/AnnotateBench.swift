@@ -108,7 +108,11 @@ enum AnnotateBench {
                 sink &+= Int(unpacked[size / 3])
             }
         } / Double(masks.count)
-        let result: [String: Double] = ["bitpack_roundtrip": bitRoundTrip, "rle_encode": encode, "rle_decode": decode, "rle_iou_100x100": iou,
+        // Ours only (no Python peer keeps holes): mask → polygons at the default tolerance.
+        let tracing = time(max(1, repeats / 3)) {
+            for mask in masks.prefix(5) { sink &+= ContourTracer.polygons(from: mask).count }
+        } / 5
+        let result: [String: Double] = ["bitpack_roundtrip": bitRoundTrip, "mask_to_polygons": tracing, "rle_encode": encode, "rle_decode": decode, "rle_iou_100x100": iou,
                                         "polygon_fill_200": fill, "sink": Double(sink % 2)]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))

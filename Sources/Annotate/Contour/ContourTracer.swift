@@ -55,16 +55,29 @@ public enum ContourTracer {
         }
         let ox = minX.rounded(.down), oy = minY.rounded(.down)
         let w = Int((maxX - ox).rounded(.up)) + 1, h = Int((maxY - oy).rounded(.up)) + 1
-        func shifted(_ ring: [Double]) -> Polygon {
-            Polygon(unchecked: ring.enumerated().map { $0.offset % 2 == 0 ? $0.element - ox : $0.element - oy }, holes: [])
+        func spans(_ ring: [Double]) -> [[Int]] {
+            let local = ring.enumerated().map { $0.offset % 2 == 0 ? $0.element - ox : $0.element - oy }
+            var rows = [[Int]](repeating: [], count: h)
+            EvenOddRasterizer.forEachSpan([local], width: w, height: h) { y, a, b in rows[y].append(a); rows[y].append(b) }
+            return rows
         }
-        let ma = EvenOddRasterizer.rasterize([shifted(a)], width: w, height: h)
-        let mb = EvenOddRasterizer.rasterize([shifted(b)], width: w, height: h)
-        var inter = 0, uni = 0
-        for i in 0..<ma.count {
-            inter += Int(ma.pixels[i] & mb.pixels[i])
-            uni += Int(ma.pixels[i] | mb.pixels[i])
+        // Areas and overlap from the row spans alone: no canvas.
+        let sa = spans(a), sb = spans(b)
+        var inter = 0, areaA = 0, areaB = 0
+        for y in 0..<h {
+            let p = sa[y], q = sb[y]
+            var i = 0
+            while i < p.count { areaA += p[i + 1] - p[i]; i += 2 }
+            var j = 0
+            while j < q.count { areaB += q[j + 1] - q[j]; j += 2 }
+            i = 0; j = 0
+            while i < p.count && j < q.count {
+                let lo = max(p[i], q[j]), hi = min(p[i + 1], q[j + 1])
+                if hi > lo { inter += hi - lo }
+                if p[i + 1] < q[j + 1] { i += 2 } else { j += 2 }
+            }
         }
+        let uni = areaA + areaB - inter
         return uni == 0 ? 1 : Double(inter) / Double(uni)
     }
 
@@ -79,56 +92,74 @@ public enum ContourTracer {
         return uni == 0 ? 1 : Double(inter) / Double(uni)
     }
 
-    /// The exact pixel-corner polygons of `mask`.
+    /// The exact polygons of `mask` (rings through boundary-edge midpoints, no simplification).
     public static func trace(_ mask: BinaryMask) -> [Polygon] {
         let w = mask.width, h = mask.height
         if w == 0 || h == 0 { return [] }
-        let labels = componentLabels(mask)
-        var visitedTop = [Bool](repeating: false, count: w * h)
-        var exteriorOf = [Int: Int]()          // component label -> polygon index
-        var exteriors = [[Double]]()
-        var holesByLabel = [Int: [[Double]]]()
-        let px = mask.pixels
-        @inline(__always) func fg(_ x: Int, _ y: Int) -> Bool {
-            x >= 0 && y >= 0 && x < w && y < h && px[y * w + x] != 0
-        }
-        @inline(__always) func hasEdge(_ vx: Int, _ vy: Int, _ d: Int) -> Bool {
-            switch d {
-            case 0: return fg(vx, vy) && !fg(vx, vy - 1)
-            case 1: return fg(vx - 1, vy) && !fg(vx, vy)
-            case 2: return fg(vx - 1, vy - 1) && !fg(vx - 1, vy)
-            default: return fg(vx, vy - 1) && !fg(vx - 1, vy - 1)
+        let runs = mask.pixels.withUnsafeBufferPointer { ForegroundRuns(pixels: $0.baseAddress!, width: w, height: h) }
+        // A copy with a one-pixel background border: the walk reads neighbours unchecked.
+        let pw = w + 2
+        var padded = [UInt8](repeating: 0, count: pw * (h + 2))
+        padded.withUnsafeMutableBufferPointer { dst in
+            mask.pixels.withUnsafeBufferPointer { src in
+                for y in 0..<h { (dst.baseAddress! + (y + 1) * pw + 1).update(from: src.baseAddress! + y * w, count: w) }
             }
         }
-        let stepX = [1, 0, -1, 0], stepY = [0, 1, 0, -1]
-        for y in 0..<h {
-            for x in 0..<w where px[y * w + x] != 0 && !visitedTop[y * w + x] && !fg(x, y - 1) {
-                var ring = [Double]()
-                var vx = x, vy = y, d = 0
-                var steps = 0
-                let maxSteps = 4 * (w + 1) * (h + 1)
-                while steps < maxSteps {
-                    steps += 1
-                    if d == 0 { visitedTop[vy * w + vx] = true }
-                    // the midpoint of this unit edge
-                    ring.append(Double(vx) + 0.5 * Double(stepX[d]))
-                    ring.append(Double(vy) + 0.5 * Double(stepY[d]))
-                    vx += stepX[d]; vy += stepY[d]
-                    var next = (d + 1) & 3
-                    if !hasEdge(vx, vy, next) {
-                        next = d
-                        if !hasEdge(vx, vy, next) { next = (d + 3) & 3 }
-                    }
-                    if vx == x && vy == y && next == 0 { break }
-                    d = next
+        var visitedTop = [UInt8](repeating: 0, count: w * h)
+        var exteriorOf = [Int32: Int]()        // component root -> polygon index
+        var exteriors = [[Double]]()
+        var holesByLabel = [Int32: [[Double]]]()
+        padded.withUnsafeBufferPointer { pad in
+            let P = pad.baseAddress!
+            @inline(__always) func fg(_ x: Int, _ y: Int) -> Bool { P[(y + 1) * pw + x + 1] != 0 }
+            @inline(__always) func hasEdge(_ vx: Int, _ vy: Int, _ d: Int) -> Bool {
+                switch d {
+                case 0: return fg(vx, vy) && !fg(vx, vy - 1)
+                case 1: return fg(vx - 1, vy) && !fg(vx, vy)
+                case 2: return fg(vx - 1, vy - 1) && !fg(vx - 1, vy)
+                default: return fg(vx, vy - 1) && !fg(vx - 1, vy - 1)
                 }
-                ring = removeCollinear(ring)
-                let label = labels[y * w + x]
-                if Polygon.signedArea(ring) > 0 {
-                    exteriorOf[label] = exteriors.count
-                    exteriors.append(ring)
-                } else {
-                    holesByLabel[label, default: []].append(ring)
+            }
+            let stepX = (1, 0, -1, 0), stepY = (0, 1, 0, -1)
+            @inline(__always) func sx(_ d: Int) -> Int { d == 0 ? stepX.0 : d == 1 ? stepX.1 : d == 2 ? stepX.2 : stepX.3 }
+            @inline(__always) func sy(_ d: Int) -> Int { d == 0 ? stepY.0 : d == 1 ? stepY.1 : d == 2 ? stepY.2 : stepY.3 }
+            let maxSteps = 4 * (w + 1) * (h + 1)
+            for y in 0..<h {
+                var cursor = y > 0 ? runs.rowStart[y - 1] : 0
+                for r in runs.rowStart[y]..<runs.rowStart[y + 1] {
+                    let runLabel = runs.root(r)
+                    // top-edge pixels of this run: those whose upper neighbour is background
+                    for x in runs.uncoveredByPreviousRow(run: r, row: y, cursor: &cursor) where visitedTop[y * w + x] == 0 {
+                        var ring = [Double]()
+                        var vx = x, vy = y, d = 0, previous = -1
+                        var steps = 0
+                        while steps < maxSteps {
+                            steps += 1
+                            if d == 0 { visitedTop[vy * w + vx] = 1 }
+                            let dx = sx(d), dy = sy(d)
+                            var next = (d + 1) & 3
+                            if !hasEdge(vx + dx, vy + dy, next) {
+                                next = d
+                                if !hasEdge(vx + dx, vy + dy, next) { next = (d + 3) & 3 }
+                            }
+                            // midpoints of the first and last edge of each straight stretch
+                            if d != previous || next != d {
+                                ring.append(Double(vx) + 0.5 * Double(dx))
+                                ring.append(Double(vy) + 0.5 * Double(dy))
+                            }
+                            vx += dx; vy += dy
+                            if vx == x && vy == y && next == 0 { break }
+                            previous = d
+                            d = next
+                        }
+                        ring = removeCollinear(ring)
+                        if Polygon.signedArea(ring) > 0 {
+                            exteriorOf[runLabel] = exteriors.count
+                            exteriors.append(ring)
+                        } else {
+                            holesByLabel[runLabel, default: []].append(ring)
+                        }
+                    }
                 }
             }
         }
@@ -160,36 +191,5 @@ public enum ContourTracer {
             points = out
         }
         return points
-    }
-
-    /// 4-connected component labels (union–find over one row-major pass); background is -1.
-    static func componentLabels(_ mask: BinaryMask) -> [Int] {
-        let w = mask.width, h = mask.height
-        var parent = [Int]()
-        var labels = [Int](repeating: -1, count: w * h)
-        func find(_ a: Int) -> Int {
-            var a = a
-            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
-            return a
-        }
-        let px = mask.pixels
-        for y in 0..<h {
-            for x in 0..<w where px[y * w + x] != 0 {
-                let left = x > 0 ? labels[y * w + x - 1] : -1
-                let up = y > 0 ? labels[(y - 1) * w + x] : -1
-                if left < 0 && up < 0 {
-                    labels[y * w + x] = parent.count
-                    parent.append(parent.count)
-                } else if left >= 0 && up >= 0 {
-                    let a = find(left), b = find(up)
-                    if a != b { parent[max(a, b)] = min(a, b) }
-                    labels[y * w + x] = min(a, b)
-                } else {
-                    labels[y * w + x] = max(left, up)
-                }
-            }
-        }
-        for i in 0..<labels.count where labels[i] >= 0 { labels[i] = find(labels[i]) }
-        return labels
     }
 }

@@ -21,6 +21,7 @@ public enum OpenCVDrawing {
     /// `cv2.line(img, p0, p1, value, 1, LINE_8)`.
     public static func line(_ canvas: inout LabelMask, from p0: PixelPoint, to p1: PixelPoint, value: UInt8) {
         let w = canvas.width, h = canvas.height
+        if w == 0 || h == 0 { return }
         canvas.values.withUnsafeMutableBufferPointer { buffer in
             drawLine(buffer, w, h, Int64(p0.x), Int64(p0.y), Int64(p1.x), Int64(p1.y), value)
         }
@@ -29,6 +30,7 @@ public enum OpenCVDrawing {
     /// `cv2.polylines(img, contours, closed, value, thickness=1, LINE_8)`.
     public static func polylines(_ canvas: inout LabelMask, contours: [[PixelPoint]], closed: Bool, value: UInt8) {
         let w = canvas.width, h = canvas.height
+        if w == 0 || h == 0 { return }
         canvas.values.withUnsafeMutableBufferPointer { buffer in
             for contour in contours where !contour.isEmpty {
                 var previous = closed ? contour[contour.count - 1] : contour[0]
@@ -45,6 +47,7 @@ public enum OpenCVDrawing {
     public static func fillPoly(_ canvas: inout LabelMask, contours: [[PixelPoint]], value: UInt8,
                                 rule: FillRule = .legacy) {
         let w = canvas.width, h = canvas.height
+        if w == 0 || h == 0 { return }
         canvas.values.withUnsafeMutableBufferPointer { buffer in
             var edges = [Edge]()
             edges.reserveCapacity(contours.reduce(0) { $0 + $1.count } + 1)
