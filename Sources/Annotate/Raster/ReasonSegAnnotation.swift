@@ -16,4 +16,12 @@ public struct ReasonSegAnnotation: Sendable, Hashable {
     /// `imageWidth` / `imageHeight` when the file has them.
     public var imageWidth: Int?
     public var imageHeight: Int?
+
+    public init(texts: [String], isSentence: Bool?, shapes: [LabeledShape], imageWidth: Int? = nil, imageHeight: Int? = nil) {
+        self.texts = texts
+        self.isSentence = isSentence
+        self.shapes = shapes
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+    }
 }

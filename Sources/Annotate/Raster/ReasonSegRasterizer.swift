@@ -73,6 +73,9 @@ public enum ReasonSegRasterizer {
         var out = [PixelPoint]()
         out.reserveCapacity(shape.points.count)
         for (k, p) in shape.points.enumerated() {
+            guard p.count == 2 else {
+                throw .badShape(path: source, index: index, field: "points[\(k)]", reason: "not an [x, y] pair (\(p.count) values)")
+            }
             for v in p where !(v.isFinite && v > -2_147_483_649 && v < 2_147_483_648) {
                 throw .badShape(path: source, index: index, field: "points[\(k)]",
                                 reason: "coordinate \(v) is not a finite int32 value")
