@@ -94,6 +94,80 @@ public enum ContourTracer {
 
     /// The exact polygons of `mask` (rings through boundary-edge midpoints, no simplification).
     public static func trace(_ mask: BinaryMask) -> [Polygon] {
+        var exteriorOf = [Int32: Int]()        // component -> polygon index
+        var exteriors = [[Double]]()
+        var holesByComponent = [Int32: [[Double]]]()
+        for ring in crackRings(mask) {
+            let points = removeCollinear(ring.edgeMidpoints)
+            if ring.isExterior {
+                exteriorOf[ring.component] = exteriors.count
+                exteriors.append(points)
+            } else {
+                holesByComponent[ring.component, default: []].append(points)
+            }
+        }
+        var holes = [[[Double]]](repeating: [], count: exteriors.count)
+        for (component, rings) in holesByComponent {
+            if let index = exteriorOf[component] { holes[index].append(contentsOf: rings) }
+        }
+        return (0..<exteriors.count).map { Polygon(unchecked: exteriors[$0], holes: holes[$0]) }
+    }
+
+    /// One closed boundary walked along pixel edges with the foreground on the right.
+    struct CrackRing {
+        /// The start vertex (a pixel corner); the first step goes right along the top of pixel (x, y).
+        var x: Int
+        var y: Int
+        /// Unit steps: 0 right, 1 down, 2 left, 3 up (y grows downwards).
+        var directions: [UInt8]
+        /// The 4-connected component on the ring's foreground side.
+        var component: Int32
+        /// Clockwise on screen (outer boundary) rather than counter-clockwise (a hole).
+        var isExterior: Bool
+
+        static let stepX = [1, 0, -1, 0], stepY = [0, 1, 0, -1]
+
+        /// Midpoints of the first and last unit edge of every straight stretch.
+        var edgeMidpoints: [Double] {
+            var out = [Double]()
+            var vx = x, vy = y
+            let n = directions.count
+            for i in 0..<n {
+                let d = Int(directions[i])
+                let previous = Int(directions[(i + n - 1) % n]), next = Int(directions[(i + 1) % n])
+                if d != previous || d != next {
+                    out.append(Double(vx) + 0.5 * Double(CrackRing.stepX[d]))
+                    out.append(Double(vy) + 0.5 * Double(CrackRing.stepY[d]))
+                }
+                vx += CrackRing.stepX[d]; vy += CrackRing.stepY[d]
+            }
+            return out
+        }
+
+        /// The foreground pixel on the right of every unit edge, consecutive repeats dropped:
+        /// an 8-connected chain of boundary pixels (centres at integer coordinates).
+        var boundaryPixels: [(x: Int, y: Int)] {
+            var out = [(x: Int, y: Int)]()
+            var vx = x, vy = y
+            for raw in directions {
+                let d = Int(raw)
+                let pixel: (x: Int, y: Int)
+                switch d {
+                case 0: pixel = (vx, vy)
+                case 1: pixel = (vx - 1, vy)
+                case 2: pixel = (vx - 1, vy - 1)
+                default: pixel = (vx, vy - 1)
+                }
+                if let last = out.last, last == pixel {} else { out.append(pixel) }
+                vx += CrackRing.stepX[d]; vy += CrackRing.stepY[d]
+            }
+            while out.count > 1, let first = out.first, let last = out.last, first == last { out.removeLast() }
+            return out
+        }
+    }
+
+    /// Every boundary ring of `mask`, in row-major order of their first top edge.
+    static func crackRings(_ mask: BinaryMask) -> [CrackRing] {
         let w = mask.width, h = mask.height
         if w == 0 || h == 0 { return [] }
         let runs = mask.pixels.withUnsafeBufferPointer { ForegroundRuns(pixels: $0.baseAddress!, width: w, height: h) }
@@ -106,9 +180,7 @@ public enum ContourTracer {
             }
         }
         var visitedTop = [UInt8](repeating: 0, count: w * h)
-        var exteriorOf = [Int32: Int]()        // component root -> polygon index
-        var exteriors = [[Double]]()
-        var holesByLabel = [Int32: [[Double]]]()
+        var rings = [CrackRing]()
         padded.withUnsafeBufferPointer { pad in
             let P = pad.baseAddress!
             @inline(__always) func fg(_ x: Int, _ y: Int) -> Bool { P[(y + 1) * pw + x + 1] != 0 }
@@ -120,54 +192,39 @@ public enum ContourTracer {
                 default: return fg(vx, vy - 1) && !fg(vx - 1, vy - 1)
                 }
             }
-            let stepX = (1, 0, -1, 0), stepY = (0, 1, 0, -1)
-            @inline(__always) func sx(_ d: Int) -> Int { d == 0 ? stepX.0 : d == 1 ? stepX.1 : d == 2 ? stepX.2 : stepX.3 }
-            @inline(__always) func sy(_ d: Int) -> Int { d == 0 ? stepY.0 : d == 1 ? stepY.1 : d == 2 ? stepY.2 : stepY.3 }
             let maxSteps = 4 * (w + 1) * (h + 1)
             for y in 0..<h {
                 var cursor = y > 0 ? runs.rowStart[y - 1] : 0
                 for r in runs.rowStart[y]..<runs.rowStart[y + 1] {
-                    let runLabel = runs.root(r)
+                    let component = runs.root(r)
                     // top-edge pixels of this run: those whose upper neighbour is background
                     for x in runs.uncoveredByPreviousRow(run: r, row: y, cursor: &cursor) where visitedTop[y * w + x] == 0 {
-                        var ring = [Double]()
-                        var vx = x, vy = y, d = 0, previous = -1
+                        var directions = [UInt8]()
+                        var vx = x, vy = y, d = 0
+                        var turns = 0
                         var steps = 0
                         while steps < maxSteps {
                             steps += 1
                             if d == 0 { visitedTop[vy * w + vx] = 1 }
-                            let dx = sx(d), dy = sy(d)
+                            directions.append(UInt8(d))
+                            vx += CrackRing.stepX[d]; vy += CrackRing.stepY[d]
                             var next = (d + 1) & 3
-                            if !hasEdge(vx + dx, vy + dy, next) {
+                            if hasEdge(vx, vy, next) {
+                                turns += 1
+                            } else {
                                 next = d
-                                if !hasEdge(vx + dx, vy + dy, next) { next = (d + 3) & 3 }
+                                if !hasEdge(vx, vy, next) { next = (d + 3) & 3; turns -= 1 }
                             }
-                            // midpoints of the first and last edge of each straight stretch
-                            if d != previous || next != d {
-                                ring.append(Double(vx) + 0.5 * Double(dx))
-                                ring.append(Double(vy) + 0.5 * Double(dy))
-                            }
-                            vx += dx; vy += dy
                             if vx == x && vy == y && next == 0 { break }
-                            previous = d
                             d = next
                         }
-                        ring = removeCollinear(ring)
-                        if Polygon.signedArea(ring) > 0 {
-                            exteriorOf[runLabel] = exteriors.count
-                            exteriors.append(ring)
-                        } else {
-                            holesByLabel[runLabel, default: []].append(ring)
-                        }
+                        // The closing turn back into direction 0 counts too.
+                        rings.append(CrackRing(x: x, y: y, directions: directions, component: component, isExterior: turns > 0))
                     }
                 }
             }
         }
-        var holes = [[[Double]]](repeating: [], count: exteriors.count)
-        for (label, rings) in holesByLabel {
-            if let index = exteriorOf[label] { holes[index].append(contentsOf: rings) }
-        }
-        return (0..<exteriors.count).map { Polygon(unchecked: exteriors[$0], holes: holes[$0]) }
+        return rings
     }
 
     /// Drops points that lie on the line through their neighbours (exact, coordinates are

@@ -100,10 +100,21 @@ public enum ReasonSegRasterizer {
             if points.isEmpty {
                 throw .badShape(path: source, index: i, field: "points", reason: "no points (OpenCV rejects an empty polygon)")
             }
-            scratch.values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             OpenCVDrawing.polylines(&scratch, contours: [points], closed: true, value: 1)
             OpenCVDrawing.fillPoly(&scratch, contours: [points], value: 1, rule: rule)
-            let area = scratch.values.reduce(0) { $0 + Int($1) }
+            // Everything drawn lies in the points' box (clipped to the image): count it
+            // there and clear it for the next shape.
+            var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
+            for p in points { x0 = min(x0, Int(p.x)); x1 = max(x1, Int(p.x)); y0 = min(y0, Int(p.y)); y1 = max(y1, Int(p.y)) }
+            x0 = max(x0, 0); y0 = max(y0, 0); x1 = min(x1, width - 1); y1 = min(y1, height - 1)
+            var area = 0
+            if x0 <= x1 && y0 <= y1 {
+                scratch.values.withUnsafeMutableBufferPointer { v in
+                    for y in y0...y1 {
+                        for x in x0...x1 { area += Int(v[y * width + x]); v[y * width + x] = 0 }
+                    }
+                }
+            }
             candidates.append((i, points, lower.contains("ignore") ? LabelMask.ignore : 1, area))
         }
         candidates.sort { $0.area != $1.area ? $0.area > $1.area : $0.index > $1.index }
