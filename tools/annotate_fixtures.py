@@ -388,8 +388,13 @@ def main():
         return ((one - ly)[:, None] * top + ly[:, None] * bot).astype(np.float32)
     logits = (rng.standard_normal((13, 17)) * 4).astype(np.float32)
     up = torch_bilinear(logits, 40, 29)
+    # an independent check of the torch formula: OpenCV's INTER_LINEAR uses the same
+    # half-pixel mapping and edge clamping (float32 arithmetic, tiny rounding differences)
+    up_cv = cv2.resize(logits, (29, 40), interpolation=cv2.INTER_LINEAR)
+    assert np.abs(up_cv - up).max() < 1e-4
     bilinear_case = {"w": 17, "h": 13, "logits": [float(v) for v in logits.reshape(-1)], "out_w": 29, "out_h": 40,
-                     "values": [float(v) for v in up.reshape(-1)], "mask": rle_of((up > 0).astype(np.uint8))}
+                     "values": [float(v) for v in up.reshape(-1)], "cv2_values": [float(v) for v in up_cv.reshape(-1)],
+                     "mask": rle_of((up > 0).astype(np.uint8))}
 
     # LISA metrics: intersectionAndUnionGPU (K=2, ignore 255) + acc_iou / cIoU, in float32 like torch.
     metric_pairs = []
