@@ -4,12 +4,13 @@
 /// come out clockwise on screen, holes counter-clockwise); each ring passes through the
 /// MIDPOINTS of the boundary edges (corners cut by half a pixel), so every foreground pixel
 /// centre is strictly inside and every background centre strictly outside — no ties — and
-/// 45° staircases are straight lines before any simplification. Where two pixels touch only at a corner the walker turns toward the pixel it
-/// is following, so foreground is 4-connected: diagonal-only neighbours become separate
-/// polygons meeting at a point (every ring is simple), a lone pixel becomes a unit square,
-/// and nothing is dropped. Holes are attached to the exterior of the 4-connected component
+/// 45° staircases are straight lines before any simplification. Where two pixels touch only
+/// at a corner the walker turns toward the pixel it is following, so foreground is
+/// 4-connected: diagonal-only neighbours become separate polygons (every ring is simple), a
+/// lone pixel becomes a small diamond, and nothing is dropped. Holes are attached to the exterior of the 4-connected component
 /// they border. Rasterized back with `EvenOddRasterizer`, the unsimplified polygons give the
-/// input mask exactly; `simplify` then applies Douglas–Peucker per ring.
+/// input mask exactly; `polygons(from:tolerance:)` then applies Douglas–Peucker per ring.
+/// For polygons that LISA's own loader rasterizes back exactly, see `LISAPolygonExport`.
 public enum ContourTracer {
     /// The default Douglas–Peucker tolerance in pixels.
     public static let defaultTolerance = 1.0
@@ -42,7 +43,7 @@ public enum ContourTracer {
         return ring
     }
 
-    /// IoU of the pixel sets two rings cover (pixel-centre rule), on a canvas around both.
+    /// IoU of the pixel sets two rings cover (pixel-centre rule), from their row spans.
     static func ringIoU(_ a: [Double], _ b: [Double]) -> Double {
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for ring in [a, b] {

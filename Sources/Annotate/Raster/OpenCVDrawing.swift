@@ -181,8 +181,8 @@ public enum OpenCVDrawing {
         }
     }
 
-    /// Sets `count` bytes: short spans (the common case in a many-edged polygon) with
-    /// overlapping 8-byte stores instead of a `memset` call.
+    /// Sets `count` bytes: spans up to 512 bytes (the common case in a many-edged polygon)
+    /// with overlapping 16- or 8-byte stores instead of a `memset` call.
     @inline(__always) static func fillSpan(_ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ value: UInt8) {
         let raw = UnsafeMutableRawPointer(p)
         if count >= 16 && count <= 512 {
