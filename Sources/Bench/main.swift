@@ -1,17 +1,21 @@
-// lisakit-bench: the Swift side of tools/bench_*.py. One file per area; each prints JSON.
-import Glibc
+// lisakit-bench AREA ...: the Swift side of tools/bench_<area>.py. Prints JSON on stdout.
+import Foundation
 
 func fail(_ message: String, code: Int32) -> Never {
-    var line = message + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(code)
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let area = arguments.first else { fail("usage: lisakit-bench <area> [options]\nareas: annotate", code: 2) }
-switch area {
-case "annotate":
-    do { try AnnotateBench.run(Array(arguments.dropFirst())) } catch { fail("lisakit-bench annotate: \(error)", code: 1) }
-default:
-    fail("lisakit-bench: unknown area '\(area)' (known: annotate)", code: 2)
+guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate)", code: 2) }
+do {
+    switch area {
+    case "serialization": try SerializationBench.run(Array(arguments.dropFirst()))
+    case "augment": try await AugmentBench.run(Array(arguments.dropFirst()))
+    case "tokenizer": try TokenizerBench.run(Array(arguments.dropFirst()))
+    case "annotate": try AnnotateBench.run(Array(arguments.dropFirst()))
+    default: fail("lisakit-bench: unknown area '\(area)'", code: 2)
+    }
+} catch {
+    fail("lisakit-bench: \(error)", code: 1)
 }

@@ -54,4 +54,24 @@ struct MaskCommandTests {
             #expect("\(error)".contains(bad))
         }
     }
+
+    @Test("as a process: JSON on stdout, one error line on stderr and a non-zero exit")
+    func process() throws {
+        var mask = BinaryMask(width: 6, height: 4)
+        mask[1, 1] = true; mask[2, 1] = true; mask[5, 3] = true
+        let png = temporary("p.png"), bad = temporary("p-bad.json")
+        defer { unlink(png); unlink(bad) }
+        try MaskPNG.write(mask, to: png)
+        let encoded = CLI.run(["mask", "encode", png])
+        #expect(encoded.status == 0)
+        let rle = try JSONDecoder().decode(RLE.self, from: Data(encoded.stdout.utf8))
+        #expect(rle == RLE(encoding: mask))
+        let polygons = CLI.run(["mask", "polygons", png, "--json"])
+        #expect(polygons.status == 0 && polygons.stdout.contains("\"roundTripIoU\":1"))
+        try FileBytes.writeAtomically(Array(#"{"size": [4, 6], "counts": "0p"}"#.utf8), to: bad)
+        let failed = CLI.run(["mask", "decode", bad, "--out", temporary("p-never.png")])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains(bad) && failed.stderr.contains("invalid character"))
+        #expect(failed.stderr.split(separator: "\n").count == 1)
+    }
 }
