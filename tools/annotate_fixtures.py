@@ -6,10 +6,13 @@ polylines, resize INTER_NEAREST) in two versions -- the one LISA pins (opencv-py
 "legacy" fill rule) and a current one (>= 4.11, here 5.x) -- scikit-image sample images for
 real masks, and numpy transcriptions of LISA's loader/metric formulas (lisa.md).
 
-Usage (from the repository root):
+Usage (from the repository root; `make fixtures` runs it with the reference venv):
   python3 -m venv /tmp/refenv-annotate && /tmp/refenv-annotate/bin/pip install pycocotools opencv-python-headless numpy scikit-image
-  python3 -m venv /tmp/refenv-annotate-cv48 && /tmp/refenv-annotate-cv48/bin/pip install "numpy<2" opencv-python-headless==4.8.0.74
-  /tmp/refenv-annotate/bin/python tools/annotate_fixtures.py --legacy-python /tmp/refenv-annotate-cv48/bin/python
+  /tmp/refenv-annotate/bin/python tools/annotate_fixtures.py [--legacy-python PATH]
+
+The legacy OpenCV runs in a second venv (opencv-python-headless 4.8.0.74 needs numpy < 2):
+--legacy-python, else $LISAKIT_LEGACY_CV_PYTHON, else ~/.cache/lisakit-refenv-opencv48, which
+is created with pip on first use.
 
 Big masks (4096x4096, long runs) are not stored: the fixture holds the pattern that builds
 them (XOR of circles / rectangles / checkerboards, re-built by the Swift tests) and the
@@ -107,10 +110,22 @@ def write_png(path, mask):
     cv2.imwrite(path, (mask * 255).astype(np.uint8), [cv2.IMWRITE_PNG_COMPRESSION, 9])
 
 
+def legacy_python(given):
+    """The Python of a venv with LISA's OpenCV (4.8.0.74), created on first use."""
+    if given:
+        return given
+    venv = os.path.join(os.path.expanduser("~"), ".cache", "lisakit-refenv-opencv48")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "numpy<2", "opencv-python-headless==4.8.0.74"], check=True)
+    return python
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--opencv-worker", action="store_true")
-    ap.add_argument("--legacy-python", default="/tmp/refenv-annotate-cv48/bin/python")
+    ap.add_argument("--legacy-python", default=os.environ.get("LISAKIT_LEGACY_CV_PYTHON"))
     args = ap.parse_args()
     if args.opencv_worker:
         return opencv_worker()
@@ -327,9 +342,7 @@ def main():
                               capture_output=True, text=True, check=True)
         return json.loads(proc.stdout)
     current = run_worker(sys.executable)
-    legacy = run_worker(args.legacy_python) if args.legacy_python and os.path.exists(args.legacy_python) else None
-    if legacy is None:
-        raise SystemExit("need the legacy OpenCV (4.8.0.74) venv: --legacy-python")
+    legacy = run_worker(legacy_python(args.legacy_python))
     opencv_cases, rs_expected, k = [], [], 0
     for job, cur, leg in zip(jobs, current["results"], legacy["results"]):
         if job["kind"] == "reasonseg":
