@@ -54,6 +54,13 @@ def jpeg_bytes(array, quality=85):
     return buffer.getvalue()
 
 
+def zip_write(archive, name, data):
+    """Adds an entry with a fixed date, so re-running the script reproduces the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.compress_type = archive.compression
+    archive.writestr(info, data)
+
+
 def write(path, data):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"
@@ -118,13 +125,14 @@ def openimages():
             rows.append(f"{name},{image_id},{mid},{box_id},{box[0]:.6f},{box[1]:.6f},{box[2]:.6f},{box[3]:.6f},{iou},{clicks}")
             expected.append({"key": name[:-4], "image_id": image_id, "mid": mid, "display_name": names.get(shape["label"]),
                              "box_id": box_id, "predicted_iou": float(iou), "clicks": clicks, "rle": rle_string(result),
-                             "input_rle": rle_string(full), "scaled": index % 2 == 1})
+                             "input_rle": rle_string(full), "scaled": index % 2 == 1,
+                             "lossless": index % 2 == 0 and not (sample == "coffee" and index == 0)})
     for shard, entries in zips.items():
         # one shard stored (no compression), the other deflated, as zipfile writes them
         method = zipfile.ZIP_STORED if shard == "2" else zipfile.ZIP_DEFLATED
         with zipfile.ZipFile(os.path.join(out, f"validation-masks-{shard}.zip"), "w", method) as z:
             for name, data in entries:
-                z.writestr(name, data)
+                zip_write(z, name, data)
     # Bad records, each of a kind the importer must report with file and line.
     bad = []
     rows.append("0ffffffffffffff0_m01g317_deadbeef.png,0ffffffffffffff0,/m/01g317,deadbeef,0.1,0.2,0.1,0.2,0.5")  # 9 columns
@@ -230,8 +238,8 @@ def scannet():
     with zipfile.ZipFile(os.path.join(out, scene, scene + "_2d-label-filt.zip"), "w", zipfile.ZIP_DEFLATED) as zl, \
          zipfile.ZipFile(os.path.join(out, scene, scene + "_2d-instance-filt.zip"), "w", zipfile.ZIP_DEFLATED) as zi:
         for i, (jpg, labels, instances) in enumerate(frames):
-            zl.writestr(f"label-filt/{i}.png", png_bytes(Image.fromarray(labels.astype(np.uint16))))
-            zi.writestr(f"instance-filt/{i}.png", png_bytes(Image.fromarray(instances)))
+            zip_write(zl, f"label-filt/{i}.png", png_bytes(Image.fromarray(labels.astype(np.uint16))))
+            zip_write(zi, f"instance-filt/{i}.png", png_bytes(Image.fromarray(instances)))
             valid = i != 3
             expected["frames"].append({"scene": scene, "frame": i, "sha256": hashlib.sha256(jpg).hexdigest(),
                                        "valid_pose": valid, "pose": [float(v) for v in poses[i].flatten()] if valid else None})

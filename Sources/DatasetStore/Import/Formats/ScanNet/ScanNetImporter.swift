@@ -171,8 +171,14 @@ public struct ScanNetImporter: DatasetImporter {
                     continue
                 }
             }
+            let absolute: String
+            do { absolute = try session.root.resolve(relative) } catch {
+                try session.problem(ImportProblem(file: relative, field: "image", reason: "\(error)"),
+                                    category: error.isEscape ? "path escapes root" : "unreadable image")
+                continue
+            }
             let bytes: [UInt8]
-            do { bytes = try FileBytes.read(try session.root.resolve(relative)) } catch {
+            do { bytes = try FileBytes.read(absolute) } catch {
                 try session.problem(ImportProblem(file: relative, field: "image", reason: "\(error)"), category: "unreadable image")
                 continue
             }
@@ -241,4 +247,9 @@ public struct ScanNetImporter: DatasetImporter {
                                    sourceID: "\(context.scene)/frame/\(index)", groupKey: context.scene, split: context.split,
                                    annotations: annotations, origin: origin))
     }
+}
+
+extension PathError {
+    /// The path leads outside the dataset root (`..`, an absolute path, a link out).
+    var isEscape: Bool { if case .escapesRoot = self { true } else { false } }
 }
