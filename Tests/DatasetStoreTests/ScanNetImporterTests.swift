@@ -86,6 +86,11 @@ struct ScanNetImporterTests {
         try Data("not a jpeg".utf8).write(to: URL(fileURLWithPath: root + "/scene0001_00/color/1.jpg"))
         try FileManager.default.removeItem(atPath: root + "/scene0001_00/color/0.jpg")
         try FileManager.default.createSymbolicLink(atPath: root + "/scene0001_00/color/0.jpg", withDestinationPath: "/etc/hostname")
+        // A scene folder that is a link to a scan outside the root.
+        let outside = temp.file("outside/scene0002_00")
+        try FileManager.default.createDirectory(atPath: temp.file("outside"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: ImporterFixtures.folder + "/scannet/scene0001_00", toPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: root + "/scene0002_00", withDestinationPath: outside)
         // Drop label 5 (saucer) from the table.
         let tsv = try String(contentsOfFile: root + "/scannetv2-labels.combined.tsv", encoding: .utf8)
         try tsv.split(separator: "\n").filter { !$0.hasPrefix("5\t") }.joined(separator: "\n").write(
@@ -95,7 +100,9 @@ struct ScanNetImporterTests {
         #expect(report.skipped["unreadable scan"] == 1)
         #expect(report.skipped["missing label image"] == 1)
         #expect(report.skipped["unreadable image"] == 1)
-        #expect(report.skipped["path escapes root"] == 1)
+        #expect(report.skipped["path escapes root"] == 3) // the linked scene's label-filt/ and instance-filt/, the linked frame
+        #expect(report.problems.contains { $0.file == "scene0002_00/label-filt" && $0.reason.contains("outside the dataset root") })
+        #expect(try ImporterFixtures.annotations(store, dataset: "scannet").values.allSatisfy { $0.groupKey != "scene0002_00" })
         #expect((report.skipped["unknown label"] ?? 0) >= 1)
         #expect(report.problems.contains { $0.file == "scene0000_00/scene0000_00.sens" && $0.reason.contains("runs past the end") })
         #expect(report.problems.contains { $0.field == "label" && $0.reason.contains("label id 5") })

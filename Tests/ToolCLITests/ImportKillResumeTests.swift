@@ -76,4 +76,57 @@ struct ImportKillResumeTests {
         #expect(resumed.count == uninterrupted.count && resumed.count > count)
         #expect(resumed == uninterrupted)
     }
+
+    /// Runs `lisakit` and samples the child's own peak resident memory (VmHWM of its address
+    /// space after exec) until it exits. wait4's ru_maxrss cannot be used here: a posix_spawned
+    /// child inherits the test process's high-water mark.
+    static func peakKiB(_ arguments: [String], in folder: TemporaryFolder) -> (status: Int32, stdout: String, peakKiB: Int) {
+        let out = folder.file("peak-out.txt"), err = folder.file("peak-err.txt")
+        let pid = CLI.spawn(arguments, stdoutPath: out, stderrPath: err)
+        var peak = 0
+        var status: Int32 = 0
+        while true {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let value = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                peak = max(peak, value)
+            }
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || done < 0 { break }
+            usleep(2000)
+        }
+        let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exit, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", peak)
+    }
+
+    @Test("an OpenImages CSV ten times longer costs no more memory (the CSV is streamed, not loaded)")
+    func flatMemory() throws {
+        var peaks: [Int] = []
+        for rows in [30_000, 300_000] {
+            let root = folder.file("flat\(rows)")
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let path = root + "/validation-annotations-object-segmentation.csv"
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            handle.write(Data("MaskPath,ImageID,LabelName,BoxID,BoxXMin,BoxXMax,BoxYMin,BoxYMax,PredictedIoU,Clicks\n".utf8))
+            var chunk = ""
+            for index in 0..<rows {
+                // Images that are not there: every row is read, grouped and reported, nothing kept.
+                let id = String(format: "%016llx", UInt64(index / 3) &* 0x9E3779B97F4A7C15)
+                chunk += "\(id)_m01g317_\(index).png,\(id),/m/01g317,\(index),0.1,0.2,0.3,0.4,0.85,0.15 0.35 1;0.2 0.3 0\n"
+                if chunk.utf8.count > 1 << 16 { handle.write(Data(chunk.utf8)); chunk = "" }
+            }
+            handle.write(Data(chunk.utf8))
+            try handle.close()
+            let db = folder.file("flat\(rows).db")
+            #expect(CLI.run(["init", db]).status == 0)
+            let result = Self.peakKiB(["import", "openimages", "--db", db, "--json", root], in: folder)
+            #expect(result.status == 0)
+            let report = try JSONDecoder().decode(ImportReport.self, from: Data(result.stdout.utf8))
+            #expect(report.skipped["unreadable image"] == (rows + 2) / 3)
+            peaks.append(result.peakKiB)
+        }
+        // The longer CSV is 30+ MB: loaded whole it would add far more than this.
+        #expect(peaks[0] > 0 && peaks[1] - peaks[0] < 12 * 1024, "peak RSS \(peaks[0]) KiB for 30k rows, \(peaks[1]) KiB for 300k rows")
+    }
 }

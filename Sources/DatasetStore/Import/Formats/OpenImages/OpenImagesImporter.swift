@@ -31,7 +31,6 @@ public struct OpenImagesImporter: DatasetImporter {
     }
 
     static let csvSuffix = "-annotations-object-segmentation.csv"
-    static let required = ["MaskPath", "ImageID", "LabelName", "BoxID"]
     static let numeric: Set<String> = ["BoxXMin", "BoxXMax", "BoxYMin", "BoxYMax", "PredictedIoU"]
 
     struct Row {
@@ -67,7 +66,7 @@ public struct OpenImagesImporter: DatasetImporter {
             FileManager.default.fileExists(atPath: session.root.path + "/" + $0)
         }
         guard let name else { return [:] }
-        let reader = try LineReader(path: session.root.path + "/" + name, displayName: name)
+        let reader = try LineReader(path: try Self.resolve(name, session: session), displayName: name)
         var names: [String: String] = [:]
         while let line = reader.next() {
             if line.isEmpty { continue }
@@ -107,16 +106,18 @@ public struct OpenImagesImporter: DatasetImporter {
         case "test": .test
         default: nil
         }
-        let reader = try LineReader(path: session.root.path + "/" + csv, displayName: csv)
+        let reader = try LineReader(path: try Self.resolve(csv, session: session), displayName: csv)
         guard let headerLine = reader.next(), let header = DelimitedRow.split(headerLine) else {
             throw .unreadableSource(path: csv, reason: "empty file (expected the header MaskPath,ImageID,LabelName,BoxID,...)")
         }
         var column: [String: Int] = [:]
         for (index, name) in header.enumerated() { column[name.trimmingCharacters(in: .whitespaces)] = index }
-        for name in Self.required where column[name] == nil {
-            throw .unreadableSource(path: csv, reason: "line 1: the header has no \(name) column")
+        func index(_ name: String) throws(ImportError) -> Int {
+            guard let index = column[name] else { throw .unreadableSource(path: csv, reason: "line 1: the header has no \(name) column") }
+            return index
         }
-        let context = Context(csv: csv, split: split, splitName: splitName, header: header, column: column, names: names,
+        let context = Context(csv: csv, split: split, splitName: splitName, header: header, maskPath: try index("MaskPath"),
+                              imageID: try index("ImageID"), labelName: try index("LabelName"), names: names,
                               masks: OpenImagesMasks(root: session.root, split: splitName),
                               imagesFolder: imagesFolder ?? splitName)
         var group: [Row] = []
@@ -129,8 +130,8 @@ public struct OpenImagesImporter: DatasetImporter {
                                     category: "bad row")
                 continue
             }
-            if let wanted, !wanted.contains(fields[column["LabelName"]!]) { continue }
-            if let first = group.first, first.fields[column["ImageID"]!] != fields[column["ImageID"]!] {
+            if let wanted, !wanted.contains(fields[context.labelName]) { continue }
+            if let first = group.first, first.fields[context.imageID] != fields[context.imageID] {
                 try importImage(group, context: context, session: session)
                 group.removeAll(keepingCapacity: true)
             }
@@ -139,12 +140,20 @@ public struct OpenImagesImporter: DatasetImporter {
         if !group.isEmpty, !session.isFull { try importImage(group, context: context, session: session) }
     }
 
+    /// A file of the root by its relative name; a link leading out of the root is refused.
+    static func resolve(_ name: String, session: ImportSession) throws(ImportError) -> String {
+        do { return try session.root.resolve(name) } catch { throw .unreadableSource(path: name, reason: error.description) }
+    }
+
     private struct Context {
         var csv: String
         var split: Split?
         var splitName: String
         var header: [String]
-        var column: [String: Int]
+        /// Column indices of the fields the importer reads itself.
+        var maskPath: Int
+        var imageID: Int
+        var labelName: Int
         var names: [String: String]
         var masks: OpenImagesMasks
         var imagesFolder: String
@@ -159,8 +168,7 @@ public struct OpenImagesImporter: DatasetImporter {
     }
 
     private func importImage(_ rows: [Row], context: Context, session: ImportSession) throws(ImportError) {
-        let c = context.column
-        let imageID = rows[0].fields[c["ImageID"]!]
+        let imageID = rows[0].fields[context.imageID]
         let lines = rows.count == 1 ? "\(rows[0].line)" : "\(rows[0].line)-\(rows[rows.count - 1].line)"
         let imagePath = context.imagesFolder + "/" + imageID + ".jpg"
         do { _ = try session.root.resolve(imagePath) } catch {
@@ -179,7 +187,7 @@ public struct OpenImagesImporter: DatasetImporter {
         var pending: [Decoded] = []
         let shard = imageID.first ?? "0"
         for (index, row) in rows.enumerated() {
-            let name = row.fields[c["MaskPath"]!]
+            let name = row.fields[context.maskPath]
             switch context.masks.lookup(name, shard: shard) {
             case .found(let bytes, let source): pending.append(Decoded(row: index, bytes: bytes, source: source))
             case .missing(let reason):
@@ -191,8 +199,7 @@ public struct OpenImagesImporter: DatasetImporter {
         let decoded = parallelMap(pending) { item -> Decoded in
             var item = item
             do {
-                let mask = try OpenImagesMasks.mask(from: item.bytes, source: item.source, width: width, height: height)
-                item.rle = RLE(encoding: mask)
+                item.rle = try OpenImagesMasks.rle(from: item.bytes, source: item.source, width: width, height: height)
             } catch {
                 item.failure = "\(item.source): \(error)"
             }
@@ -203,9 +210,9 @@ public struct OpenImagesImporter: DatasetImporter {
         for item in decoded {
             let row = rows[item.row]
             if let rle = item.rle {
-                let mid = row.fields[c["LabelName"]!]
+                let mid = row.fields[context.labelName]
                 let display = context.names[mid]
-                let name = row.fields[c["MaskPath"]!]
+                let name = row.fields[context.maskPath]
                 let key = name.hasSuffix(".png") ? String(name.dropLast(4)) : name
                 annotations.append(ImportUnit.Annotation(
                     key: key, category: ImportUnit.Category(name: display ?? mid, displayName: display, sourceID: mid),

@@ -73,9 +73,9 @@ final class OpenImagesMasks {
     }
 
     /// A mask from PNG bytes by OpenImages' rule: gray value > 127 is foreground (colour PNGs
-    /// by their luma, as PIL's `convert("L")`; 16-bit samples by their high byte); scaled
-    /// (nearest) to the image's size when it differs.
-    static func mask(from bytes: [UInt8], source: String, width: Int, height: Int) throws -> BinaryMask {
+    /// by their luma, as PIL's `convert("L")`; 16-bit samples by their high byte), encoded as
+    /// RLE at the image's size (scaled nearest when the mask's resolution differs).
+    static func rle(from bytes: [UInt8], source: String, width: Int, height: Int) throws -> RLE {
         let image = try PNGCodec.decode(bytes, source: source, options: .init(paletteAsIndices: false, keep16Bit: false)).eightBit
         let count = image.width * image.height
         var values = [UInt8](repeating: 0, count: count)
@@ -93,8 +93,6 @@ final class OpenImagesMasks {
                 }
             }
         }
-        let mask = try BinaryMask(width: image.width, height: image.height, values: values)
-        if mask.width == width && mask.height == height { return mask }
-        return try MaskResize.nearest(mask, width: width, height: height)
+        return try RLE(scaling: try BinaryMask(width: image.width, height: image.height, values: values), width: width, height: height)
     }
 }

@@ -36,7 +36,7 @@ public struct ScanNetImporter: DatasetImporter {
             throw .unreadableSource(path: labelsFile, reason: "\(error)")
         }
         let labels = try ScanNetLabels(path: tsvPath, displayName: labelsFile, labelSet: labelSet, session: session)
-        let splits = readSplits(session.root.path)
+        let splits = readSplits(session.root)
         let entries: [String]
         do { entries = try FileManager.default.contentsOfDirectory(atPath: session.root.path) } catch {
             throw .unreadableSource(path: session.root.path, reason: "\(error)")
@@ -54,10 +54,11 @@ public struct ScanNetImporter: DatasetImporter {
         return b.count == 12 && name.hasPrefix("scene") && b[5..<9].allSatisfy(digit) && b[9] == 0x5F && b[10..<12].allSatisfy(digit)
     }
 
-    private func readSplits(_ root: String) -> [String: Split] {
+    private func readSplits(_ root: DatasetRoot) -> [String: Split] {
         var result: [String: Split] = [:]
         for split in Split.allCases {
-            guard let text = try? String(contentsOfFile: root + "/scannetv2_\(split.rawValue).txt", encoding: .utf8) else { continue }
+            guard let path = try? root.resolve("scannetv2_\(split.rawValue).txt"),
+                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
             for line in text.split(whereSeparator: \.isNewline) {
                 let name = line.trimmingCharacters(in: .whitespaces)
                 if !name.isEmpty { result[name] = split }
@@ -69,9 +70,11 @@ public struct ScanNetImporter: DatasetImporter {
     /// A 2D label source of a scene: the zip's `folder/N.png` entries or the unpacked folder.
     struct LabelSource {
         var archive: ZipArchive?
+        /// The unpacked folder, relative to the root.
         var folder: String?
         var name: String
         var entryFolder: String
+        var root: DatasetRoot
 
         func bytes(frame: Int) -> (bytes: [UInt8], source: String)? {
             let entry = "\(entryFolder)/\(frame).png"
@@ -79,23 +82,26 @@ public struct ScanNetImporter: DatasetImporter {
                 guard let item = archive.entry(named: entry), let data = try? archive.data(of: item) else { return nil }
                 return (data, "\(name):\(entry)")
             }
-            if let folder, let data = try? FileBytes.read(folder + "/\(frame).png") { return (data, "\(name)/\(frame).png") }
+            // Each file is resolved through the root: a link leading out of it is not read.
+            if let folder, let path = try? root.resolve(folder + "/\(frame).png"), let data = try? FileBytes.read(path) {
+                return (data, "\(name)/\(frame).png")
+            }
             return nil
         }
     }
 
     private func labelSource(scene: String, kind: String, session: ImportSession) throws(ImportError) -> LabelSource? {
         let zipName = "\(scene)/\(scene)_2d-\(kind).zip"
-        let zipPath = session.root.path + "/" + zipName
+        guard let zipPath = try located(zipName, session: session) else { return nil }
         if FileManager.default.fileExists(atPath: zipPath) {
-            do { return LabelSource(archive: try ZipArchive(path: zipPath), name: zipName, entryFolder: kind) } catch {
+            do { return LabelSource(archive: try ZipArchive(path: zipPath), name: zipName, entryFolder: kind, root: session.root) } catch {
                 try session.problem(ImportProblem(file: zipName, reason: "unreadable archive: \(error)"), category: "unreadable labels")
                 return nil
             }
         }
         let folderName = "\(scene)/\(kind)"
-        if PathError.isDirectory(session.root.path + "/" + folderName) {
-            return LabelSource(folder: session.root.path + "/" + folderName, name: folderName, entryFolder: kind)
+        if let folderPath = try located(folderName, session: session), PathError.isDirectory(folderPath) {
+            return LabelSource(folder: folderName, name: folderName, entryFolder: kind, root: session.root)
         }
         return nil
     }
@@ -111,7 +117,7 @@ public struct ScanNetImporter: DatasetImporter {
         let frameContext = FrameContext(scene: scene, split: split, labels: labels, labelMaps: labelMaps, instanceMaps: instanceMaps,
                                         labelSet: labelSet)
         let sensName = "\(scene)/\(scene).sens"
-        let sensPath = session.root.path + "/" + sensName
+        guard let sensPath = try located(sensName, session: session) else { return }
         if FileManager.default.fileExists(atPath: sensPath) {
             let sens: SensFile
             do { sens = try SensFile(path: sensPath, displayName: sensName) } catch {
@@ -144,7 +150,7 @@ public struct ScanNetImporter: DatasetImporter {
             }
             return
         }
-        let colorFolder = session.root.path + "/\(scene)/color"
+        guard let colorFolder = try located("\(scene)/color", session: session) else { return }
         guard PathError.isDirectory(colorFolder) else {
             try session.problem(ImportProblem(file: scene, reason: "no \(scene).sens nor color/ folder"), category: "unreadable scan")
             return
@@ -158,7 +164,8 @@ public struct ScanNetImporter: DatasetImporter {
             let relative = "\(scene)/color/\(index).jpg"
             var pose: [Float]? = nil
             let poseName = "\(scene)/pose/\(index).txt"
-            if let text = try? String(contentsOfFile: session.root.path + "/" + poseName, encoding: .utf8) {
+            guard let posePath = try located(poseName, session: session) else { continue }
+            if let text = try? String(contentsOfFile: posePath, encoding: .utf8) {
                 let values = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0.isNewline }).map { Float($0) }
                 guard values.count == 16, values.allSatisfy({ $0 != nil }) else {
                     try session.problem(ImportProblem(file: poseName, reason: "expected 16 numbers (a 4×4 matrix)"), category: "invalid pose")
@@ -184,6 +191,15 @@ public struct ScanNetImporter: DatasetImporter {
             }
             try importFrame(index, colorBytes: bytes, imagePath: relative, embedded: false, pose: pose, origin: relative,
                             context: frameContext, session: session)
+        }
+    }
+
+    /// The absolute path of `relative` inside the root (existing or not); a path or link that
+    /// leads out of the root is reported and gives nil.
+    private func located(_ relative: String, session: ImportSession) throws(ImportError) -> String? {
+        do { return try session.root.resolve(relative) } catch {
+            try session.problem(ImportProblem(file: relative, reason: error.description), category: "path escapes root")
+            return nil
         }
     }
 

@@ -32,7 +32,7 @@ enum ScanNetRegions {
     /// `map` resized (nearest) to `width`×`height`.
     static func nearest(_ map: Map, width: Int, height: Int) -> Map {
         if map.width == width && map.height == height { return map }
-        let sx = sourceIndices(map.width, width), sy = sourceIndices(map.height, height)
+        let sx = RLE.nearestIndices(map.width, width), sy = RLE.nearestIndices(map.height, height)
         var values = [Int](repeating: 0, count: width * height)
         for y in 0..<height {
             let row = sy[y] * map.width
@@ -41,22 +41,16 @@ enum ScanNetRegions {
         return Map(width: width, height: height, values: values)
     }
 
-    /// OpenCV's INTER_NEAREST source index: `min(floor(x * (1 / (dst / src))), src - 1)`, with
-    /// the inverse scale computed as OpenCV does (the same rule as `MaskResize.nearest`).
-    static func sourceIndices(_ source: Int, _ destination: Int) -> [Int] {
-        let inverse = 1.0 / (Double(destination) / Double(source))
-        return (0..<destination).map { min(Int((Double($0) * inverse).rounded(.down)), source - 1) }
-    }
-
     static func regions(labels: Map, instances: Map?, width: Int, height: Int) throws -> [Region] {
         guard labels.width > 0, labels.height > 0 else { throw MaskError.invalidGeometry(operation: "labels", reason: "empty label image") }
         guard let instances else {
             // One region per label present.
-            let scaled = nearest(labels, width: width, height: height)
-            let present = Set(scaled.values).subtracting([0]).sorted()
-            return try present.map { label in
-                let mask = try BinaryMask(width: width, height: height, values: scaled.values.map { $0 == label ? 1 : 0 })
-                return Region(key: "label:\(label)", instance: nil, label: label, rle: RLE(encoding: mask))
+            let present = Set(labels.values).subtracting([0]).sorted()
+            return try present.compactMap { label in
+                let mask = try BinaryMask(width: labels.width, height: labels.height, values: labels.values.map { $0 == label ? 1 : 0 })
+                let rle = try RLE(scaling: mask, width: width, height: height)
+                // A label so small that scaling down drops it has no region.
+                return rle.area > 0 ? Region(key: "label:\(label)", instance: nil, label: label, rle: rle) : nil
             }
         }
         // Labels are voted on the instance map's grid.
@@ -77,8 +71,8 @@ enum ScanNetRegions {
                 continue
             }
             let small = try BinaryMask(width: instances.width, height: instances.height, values: instances.values.map { $0 == instance ? 1 : 0 })
-            let mask = small.width == width && small.height == height ? small : try MaskResize.nearest(small, width: width, height: height)
-            regions.append(Region(key: "instance:\(instance)", instance: instance, label: label, rle: RLE(encoding: mask)))
+            let rle = try RLE(scaling: small, width: width, height: height)
+            if rle.area > 0 { regions.append(Region(key: "instance:\(instance)", instance: instance, label: label, rle: rle)) }
         }
         return regions
     }
