@@ -21,7 +21,6 @@ struct ImportOpenImagesCommand: ParsableCommand {
     var images: String?
 
     func run() throws {
-        let names = classes.flatMap { $0.split(separator: ",").map { String($0) } }.filter { !$0.isEmpty }
-        try options.run(OpenImagesImporter(classes: names, splits: splits, imagesFolder: images))
+        try options.run(OpenImagesImporter(classes: classes, splits: splits, imagesFolder: images))
     }
 }

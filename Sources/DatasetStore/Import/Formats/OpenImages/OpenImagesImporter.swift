@@ -17,7 +17,8 @@ import Foundation
 public struct OpenImagesImporter: DatasetImporter {
     public static let format = "openimages"
 
-    /// Keep only these classes (display names, case-insensitive, or MIDs); empty: all.
+    /// Keep only these classes (display names, case-insensitive, or MIDs; a value that is not a
+    /// display name as a whole is read as a comma-separated list); empty: all.
     public var classes: [String]
     /// Import only these splits (the CSV's prefix: train, validation, test); empty: every CSV found.
     public var splits: [String]
@@ -87,7 +88,12 @@ public struct OpenImagesImporter: DatasetImporter {
         var byName: [String: [String]] = [:]
         for (mid, name) in names { byName[name.lowercased(), default: []].append(mid) }
         var wanted: Set<String> = []
-        for requested in classes {
+        // A value is a display name as a whole (some contain commas), else a comma-separated list.
+        let values = classes.flatMap { requested -> [String] in
+            byName[requested.trimmingCharacters(in: .whitespaces).lowercased()] != nil ? [requested]
+                : requested.split(separator: ",").map(String.init)
+        }
+        for requested in values where !requested.trimmingCharacters(in: .whitespaces).isEmpty {
             let value = requested.trimmingCharacters(in: .whitespaces)
             if let mids = byName[value.lowercased()] { wanted.formUnion(mids) } else if value.hasPrefix("/") {
                 wanted.insert(value)
