@@ -25,7 +25,12 @@ demo: release models
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(RELEASE_BIN) init --db $(DEMO_DIR)/lisakit.db
 	$(RELEASE_BIN) images add --db $(DEMO_DIR)/lisakit.db samples/images
-	$(RELEASE_BIN) images add --db $(DEMO_DIR)/lisakit.db samples/images
+	$(RELEASE_BIN) import labelme --db $(DEMO_DIR)/lisakit.db samples/images
+	$(RELEASE_BIN) import reasonseg --db $(DEMO_DIR)/lisakit.db samples/reasonseg
+	$(RELEASE_BIN) import reasonseg --db $(DEMO_DIR)/lisakit.db samples/reasonseg
+	$(RELEASE_BIN) paraphrase --db $(DEMO_DIR)/lisakit.db --backend rules
+	$(RELEASE_BIN) write-queries --db $(DEMO_DIR)/lisakit.db --backend rules
+	$(RELEASE_BIN) template --db $(DEMO_DIR)/lisakit.db --seed 1 --negatives 1
 	$(RELEASE_BIN) stats --db $(DEMO_DIR)/lisakit.db
 
 test: deps models

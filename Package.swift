@@ -54,7 +54,7 @@ let package = Package(
             ]
         ),
         // Swift side of the tools/bench_*.py benchmarks.
-        .executableTarget(name: "Bench", dependencies: ["Model", "Serialization", "DatasetStore"]),
+        .executableTarget(name: "Bench", dependencies: ["Annotate", "Model", "Serialization", "Augment", "DatasetStore"]),
 
         // Helpers shared by the test targets (temporary folders, sample data, small images).
         .target(name: "TestSupport", dependencies: ["DatasetStore", "Annotate"], path: "Tests/Support"),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate", "Serialization", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "TestSupport"]),
     ],

@@ -13,8 +13,8 @@ struct ImportCommand: ParsableCommand {
         with its file, line or record, and field, and skipped; --strict makes it fatal. Paths never \
         leave the dataset root.
         """,
-        subcommands: [ImportReasonSegCommand.self, ImportLabelMeCommand.self, ImportOpenImagesCommand.self,
-                      ImportScanNetCommand.self, ImportRefCOCOCommand.self])
+        subcommands: [ImportReasonSegCommand.self, ImportLabelMeCommand.self, ImportCOCOCommand.self, ImportSemanticMapsCommand.self,
+                      ImportOpenImagesCommand.self, ImportScanNetCommand.self, ImportRefCOCOCommand.self])
 }
 
 /// Options every `import` subcommand takes.
@@ -63,24 +63,4 @@ struct ImportCommonOptions: ParsableArguments {
             for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) { print("  skipped \(count): \(reason)") }
         }
     }
-}
-
-struct ImportReasonSegCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "reasonseg",
-        abstract: "ReasonSeg folders: {train,val,test,explanatory}/NAME.jpg + NAME.json (LISA's format).")
-
-    @OptionGroup var options: ImportCommonOptions
-
-    func run() throws { try options.run(ReasonSegImporter()) }
-}
-
-struct ImportLabelMeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "labelme",
-        abstract: "A folder of LabelMe JSON files (polygon, rectangle, circle, mask shapes; imagePath or imageData).")
-
-    @OptionGroup var options: ImportCommonOptions
-
-    func run() throws { try options.run(LabelMeImporter()) }
 }

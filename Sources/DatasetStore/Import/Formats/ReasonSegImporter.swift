@@ -31,8 +31,13 @@ public struct ReasonSegImporter: DatasetImporter {
                 document = read
                 for problem in problems { try session.problem(problem.relativeTo(jsonRelative), category: "bad shape") }
             } catch {
-                let reason = FileManager.default.fileExists(atPath: jsonPath) ? error.description : "missing (every image needs its JSON)"
-                try session.problem(ImportProblem(file: jsonRelative, reason: reason), category: "bad file")
+                if !FileManager.default.fileExists(atPath: jsonPath) {
+                    try session.problem(ImportProblem(file: jsonRelative, reason: "missing (every image needs its JSON)"), category: "bad file")
+                } else if case .badRecord(let problem) = error {
+                    try session.problem(problem.relativeTo(jsonRelative), category: "bad file")
+                } else {
+                    try session.problem(ImportProblem(file: jsonRelative, reason: error.description), category: "bad file")
+                }
                 continue
             }
             let folder = relative.split(separator: "/").dropLast().last.map(String.init) ?? ""
