@@ -10,7 +10,8 @@ import Foundation
 /// time whatever the CSV's length. The shipped CSVs keep an image's rows together (they are
 /// ordered by MaskPath, which starts with the ImageID); a CSV that does not still imports
 /// exactly — a later run of rows of an already-written image adds its annotations to that image
-/// by key — it only costs reading the image again. Masks at another resolution than their
+/// by key — it only costs reading the image again (and such a run counts again towards
+/// `--max-images`, which counts runs of rows). Masks at another resolution than their
 /// image are scaled to it (nearest), gray > 127 being foreground. BoxID, the box, PredictedIoU
 /// and Clicks are kept in the annotation's attributes; the annotation key is the mask's name;
 /// the ImageID is the image's source id and group key.

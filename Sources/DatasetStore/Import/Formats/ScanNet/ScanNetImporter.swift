@@ -9,7 +9,8 @@ import Serialization
 /// `scannetv2-labels.combined.tsv`.
 ///
 /// Every `frameStep`-th frame is imported; frames whose pose is not finite (ScanNet writes
-/// `-inf` when tracking was lost) are skipped and counted. Each instance of a frame's instance
+/// `-inf` when tracking was lost) are skipped and counted ("invalid pose"), and so are frames
+/// with no label image ("missing label image"). Each instance of a frame's instance
 /// map becomes an annotation labelled with its pixels' most frequent label, its mask scaled
 /// (nearest) to the colour frame. The scene id is the group key; the split comes from
 /// `scannetv2_{train,val,test}.txt` beside the scenes when present. Frames read from a `.sens`
