@@ -7,8 +7,9 @@ import Foundation
 /// images from `{split}/{ImageID}.jpg`.
 ///
 /// Rows are grouped into images by consecutive ImageID, so memory holds one image's rows at a
-/// time whatever the CSV's length. The shipped CSVs keep an image's rows together (they are
-/// ordered by MaskPath, which starts with the ImageID); a CSV that does not still imports
+/// time whatever the CSV's length. An image's rows are expected to be adjacent (MaskPath starts
+/// with the ImageID, so a CSV sorted by mask is grouped by image; the published files' order was
+/// not checked here); a CSV whose rows are not still imports
 /// exactly — a later run of rows of an already-written image adds its annotations to that image
 /// by key — it only costs reading the image again (and such a run counts again towards
 /// `--max-images`, which counts runs of rows). Masks at another resolution than their
