@@ -1,0 +1,101 @@
+import COpenBLAS
+
+/// Matrix products through OpenBLAS `cblas_sgemm` (row-major).
+public enum GEMM {
+    /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions.
+    /// `transA`: A is stored k×m; `transB`: B is stored n×k (PyTorch `Linear.weight` layout).
+    @inline(__always)
+    public static func sgemm(
+        transA: Bool = false, transB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size")
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Matrix product of `a` [..., m, k] and `b` [k, n] (or batched [..., k, n] with the same
+    /// leading dimensions as `a`).
+    public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul: operands need rank ≥ 2, got \(a.shape) and \(b.shape)")
+        let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
+        let n = b.shape[b.rank - 1]
+        precondition(b.shape[b.rank - 2] == k, "matmul: inner dimensions differ: \(a.shape) × \(b.shape)")
+        let batchShape = Array(a.shape.dropLast(2))
+        let batch = batchShape.reduce(1, *)
+        let bBatch: Int
+        if b.rank == 2 {
+            bBatch = 1
+        } else {
+            precondition(Array(b.shape.dropLast(2)) == batchShape, "matmul: batch shapes differ: \(a.shape) × \(b.shape)")
+            bBatch = batch
+        }
+        if b.rank == 2 {
+            // Fold the batch into m: one large GEMM.
+            return a.withUnsafeFloats { pa in
+                b.withUnsafeFloats { pb in
+                    Tensor(shape: batchShape + [m, n]) { out in
+                        sgemm(m: batch * m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
+                              c: out.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        }
+        return a.withUnsafeFloats { pa in
+            b.withUnsafeFloats { pb in
+                Tensor(shape: batchShape + [m, n]) { out in
+                    for i in 0..<batch {
+                        sgemm(m: m, n: n, k: k, a: pa.baseAddress! + i * m * k, lda: k,
+                              b: pb.baseAddress! + (bBatch == 1 ? 0 : i * k * n), ldb: n,
+                              c: out.baseAddress! + i * m * n, ldc: n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `x` [..., in] · weightᵀ + bias, with `weight` [out, in] as PyTorch `nn.Linear` stores it.
+    /// Half-precision weights are widened into a scratch buffer for this call only.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
+        let outF = weight.shape[0], inF = weight.shape[1]
+        precondition(x.shape.last == inF, "linear: input \(x.shape) does not end in \(inF)")
+        if let bias { precondition(bias.shape == [outF], "linear: bias \(bias.shape) is not [\(outF)]") }
+        let rows = x.count / max(inF, 1)
+        let outShape = Array(x.shape.dropLast()) + [outF]
+        return x.withUnsafeFloats { px in
+            weight.withUnsafeFloats { pw in
+                Tensor(shape: outShape) { out in
+                    linear(px.baseAddress!, rows: rows, inFeatures: inF, weight: pw.baseAddress!, outFeatures: outF,
+                           bias: bias?.scalars, into: out.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Pointer form of `linear`: out[rows×outF] = x[rows×inF] · wᵀ (+ bias per column).
+    public static func linear(
+        _ x: UnsafePointer<Float>, rows: Int, inFeatures: Int,
+        weight: UnsafePointer<Float>, outFeatures: Int, bias: [Float]?,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        var beta: Float = 0
+        if let bias {
+            // Seed C with the bias rows, then accumulate the product onto it (beta = 1).
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows {
+                    (out + r * outFeatures).update(from: b.baseAddress!, count: outFeatures)
+                }
+            }
+            beta = 1
+        }
+        sgemm(transB: true, m: rows, n: outFeatures, k: inFeatures,
+              a: x, lda: inFeatures, b: weight, ldb: inFeatures, beta: beta, c: out, ldc: outFeatures)
+    }
+}
