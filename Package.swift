@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lisakit", targets: ["ToolCLI"]),
+        .executable(name: "lisakit-bench", targets: ["Bench"]),
         .library(name: "Annotate", targets: ["Annotate"]),
         .library(name: "DatasetStore", targets: ["DatasetStore"]),
         .library(name: "Model", targets: ["Model"]),
@@ -37,6 +38,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // Benchmarks run by tools/bench_*.py beside their Python peers.
+        .executableTarget(name: "Bench", dependencies: ["Model"]),
 
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),

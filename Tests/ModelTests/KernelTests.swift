@@ -130,3 +130,35 @@ struct KernelTests {
         }
     }
 }
+
+/// The row/column split of large products against a plain triple loop.
+@Suite("GEMM splitting")
+struct GEMMSplitTests {
+    static let shapes: [(Int, Int, Int)] = [(300, 70, 50), (40, 500, 30), (64, 64, 64), (5, 7, 3)]
+
+    @Test(arguments: GEMMSplitTests.shapes.indices, [(false, false), (true, false), (false, true), (true, true)])
+    func matchesNaiveProduct(_ shape: Int, _ trans: (Bool, Bool)) {
+        let (m, n, k) = Self.shapes[shape]
+        var seed: UInt32 = 12345
+        func next() -> Float { seed = seed &* 1_664_525 &+ 1_013_904_223; return Float(seed >> 8) / Float(1 << 24) - 0.5 }
+        let a = (0..<(m * k)).map { _ in next() }, b = (0..<(k * n)).map { _ in next() }
+        var c = (0..<(m * n)).map { _ in next() }
+        let c0 = c
+        // Stored layouts: A is m×k (or k×m when transposed), B is k×n (or n×k).
+        func aAt(_ i: Int, _ p: Int) -> Float { trans.0 ? a[p * m + i] : a[i * k + p] }
+        func bAt(_ p: Int, _ j: Int) -> Float { trans.1 ? b[j * k + p] : b[p * n + j] }
+        c.withUnsafeMutableBufferPointer { cp in
+            GEMM.sgemm(transA: trans.0, transB: trans.1, m: m, n: n, k: k, alpha: 0.5, a: a, lda: trans.0 ? m : k,
+                       b: b, ldb: trans.1 ? k : n, beta: 2, c: cp.baseAddress!, ldc: n)
+        }
+        var worst: Float = 0
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = 0
+                for p in 0..<k { s += aAt(i, p) * bAt(p, j) }
+                worst = max(worst, abs(c[i * n + j] - (0.5 * s + 2 * c0[i * n + j])))
+            }
+        }
+        #expect(worst < 1e-4, "m=\(m) n=\(n) k=\(k) trans=\(trans): max |Δ| \(worst)")
+    }
+}

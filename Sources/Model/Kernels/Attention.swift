@@ -53,14 +53,14 @@ public enum Attention {
                                     let bi = bh / h, hi = bh % h
                                     GEMM.sgemm(transB: true, m: sq, n: sk, k: d, alpha: s,
                                                a: qb.base + bh * sq * d, lda: d, b: kb.base + bh * sk * d, ldb: d,
-                                               c: sc.baseAddress!, ldc: sk)
+                                               c: sc.baseAddress!, ldc: sk, parallel: false)
                                     applyMask(sc.baseAddress!, sq: sq, sk: sk, causal: causal,
                                               padding: padding.isEmpty ? nil : (padding, bi * sk),
                                               additive: additive.isEmpty ? nil
                                                 : (additive, ((addB == 1 ? 0 : bi) * addH + (addH == 1 ? 0 : hi)) * sq * sk))
-                                    Softmax.rows(sc.baseAddress!, rows: sq, cols: sk)
+                                    for r in 0..<sq { Softmax.row(sc.baseAddress! + r * sk, sk) }
                                     GEMM.sgemm(m: sq, n: dv, k: sk, a: sc.baseAddress!, lda: sk,
-                                               b: vb.base + bh * sk * dv, ldb: dv, c: ob.base + bh * sq * dv, ldc: dv)
+                                               b: vb.base + bh * sk * dv, ldb: dv, c: ob.base + bh * sq * dv, ldc: dv, parallel: false)
                                 }
                             }
                         }
@@ -101,9 +101,9 @@ public enum Attention {
     ) {
         let off = head * headDim
         GEMM.sgemm(transB: true, m: length, n: length, k: headDim, alpha: scale,
-                   a: q + off, lda: ldq, b: k + off, ldb: ldk, c: scores, ldc: length)
+                   a: q + off, lda: ldq, b: k + off, ldb: ldk, c: scores, ldc: length, parallel: false)
         for r in 0..<length { Softmax.row(scores + r * length, length) }
         GEMM.sgemm(m: length, n: headDim, k: length, a: scores, lda: length,
-                   b: v + off, ldb: ldv, c: out + off, ldc: ldo)
+                   b: v + off, ldb: ldv, c: out + off, ldc: ldo, parallel: false)
     }
 }

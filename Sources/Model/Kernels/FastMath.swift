@@ -7,7 +7,10 @@ enum FastMath {
     @inline(__always) @usableFromInline
     static func exp(_ x: Float) -> Float {
         let clamped = Swift.min(Swift.max(x, -87.3), 88.3)
-        let n = (clamped * 1.44269504088896341).rounded(.toNearestOrEven)
+        // Round to nearest by adding 1.5·2²³: the sum's low mantissa bits hold n as an integer.
+        // (No rintf call and no trapping Float→Int conversion, so loops stay vectorizable.)
+        let shifted = clamped * 1.44269504088896341 + 12582912
+        let n = shifted - 12582912
         // Cody–Waite reduction: r = x - n·ln2 in two parts.
         var r = clamped - n * 0.693359375
         r = r - n * -2.12194440e-4
@@ -19,7 +22,7 @@ enum FastMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         p = p * r * r + r + 1
-        let scale = Float(bitPattern: UInt32(bitPattern: (Int32(n) &+ 127) << 23))
+        let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
         return x < -87.3 ? 0 : p * scale
     }
 

@@ -2,19 +2,59 @@ import COpenBLAS
 
 /// Matrix products through OpenBLAS `cblas_sgemm` (row-major).
 public enum GEMM {
+    /// OpenBLAS runs single-threaded; `sgemm` splits large products over `Parallel` itself.
+    /// OpenBLAS's own pool busy-waits between calls, which on a shared 2-core machine took
+    /// a third of the time and fought with the attention workers (measured with perf).
+    private static let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
+
+    /// Products below this many multiply-adds stay on one core.
+    static let parallelThreshold = 1 << 18
+
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions.
     /// `transA`: A is stored k×m; `transB`: B is stored n×k (PyTorch `Linear.weight` layout).
-    @inline(__always)
+    /// Large products are split along the longer of m and n over the cores (`parallel: false`
+    /// keeps the call on the current thread, for callers that parallelize themselves).
     public static func sgemm(
         transA: Bool = false, transB: Bool = false,
         m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        parallel: Bool = true
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size")
         if m == 0 || n == 0 { return }
+        _ = singleThreadedBLAS
+        let work = m * n * max(k, 1)
+        guard parallel, Parallel.coreCount > 1, work >= parallelThreshold, max(m, n) >= 32 else {
+            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        let pa = SendablePointer(UnsafeMutablePointer(mutating: a))
+        let pb = SendablePointer(UnsafeMutablePointer(mutating: b))
+        let pc = SendablePointer(c)
+        if m >= n {
+            // Rows of op(A) and C.
+            Parallel.forRanges(m, grain: 16) { r in
+                let aPart = transA ? pa.base + r.lowerBound : pa.base + r.lowerBound * lda
+                call(transA, transB, r.count, n, k, alpha, aPart, lda, pb.base, ldb, beta, pc.base + r.lowerBound * ldc, ldc)
+            }
+        } else {
+            // Columns of op(B) and C.
+            Parallel.forRanges(n, grain: 16) { r in
+                let bPart = transB ? pb.base + r.lowerBound * ldb : pb.base + r.lowerBound
+                call(transA, transB, m, r.count, k, alpha, pa.base, lda, bPart, ldb, beta, pc.base + r.lowerBound, ldc)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func call(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

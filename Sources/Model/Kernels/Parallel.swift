@@ -5,9 +5,11 @@ import Glibc
 
 /// Splits loops over the machine's cores with `DispatchQueue.concurrentPerform`.
 public enum Parallel {
-    /// Online processors, read once.
+    /// Workers per parallel loop, read once: `LISAKIT_THREADS` if set (benchmarks pin it to the
+    /// peer's thread count), else the online processors.
     public static let coreCount: Int = {
         #if canImport(Glibc)
+        if let env = getenv("LISAKIT_THREADS"), let n = Int(String(cString: env)), n > 0 { return n }
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
         return 1
