@@ -38,7 +38,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-
         // Benchmarks run by tools/bench_*.py beside their Python peers.
         .executableTarget(name: "Bench", dependencies: ["Model"]),
 

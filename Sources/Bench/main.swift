@@ -1,4 +1,5 @@
-// lisakit-bench AREA [options]: our side of the tools/bench_<area>.py benchmarks.
+// lisakit-bench AREA [options]: the Swift side of the benchmarks in tools/bench_*.py.
+// Each area lives in its own file.
 import Foundation
 
 func fail(_ message: String, code: Int32) -> Never {
@@ -9,6 +10,7 @@ func fail(_ message: String, code: Int32) -> Never {
 let arguments = Array(CommandLine.arguments.dropFirst())
 let benches: [String: ([String]) throws -> Void] = [
     "minilm": MiniLMBench.run,
+    "tokenizer": TokenizerBench.run,
 ]
 
 guard let area = arguments.first, let bench = benches[area] else {

@@ -13,6 +13,7 @@ struct LisaKitCommand: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            TokenizeCommand.self,
         ]
     )
 }

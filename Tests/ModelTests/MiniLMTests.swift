@@ -33,7 +33,7 @@ struct MiniLMFixture: Decodable {
 /// Feeds the recorded Hugging Face ids for known texts (stands in for the WordPiece tokenizer).
 struct RecordedTokenizer: TextTokenizer {
     let table: [String: [Int]]
-    func encode(_ text: String) throws -> [Int] {
+    func tokenIDs(for text: String) throws -> [Int] {
         guard let ids = table[text] else { throw ModelError.tokenization(text: text, reason: "not in the recorded fixture") }
         return ids
     }
@@ -59,7 +59,7 @@ struct MiniLMTests {
     @Test(.enabled(if: Support.miniLMInstalled, weightsNote))
     func parityWithSentenceTransformers() throws {
         let f = try MiniLMFixture.load()
-        let encoder = try SentenceEncoder(directory: Support.miniLMDirectory.path)
+        let encoder = try SentenceEncoder(directory: Support.miniLMDirectory.path, tokenizer: nil)
         #expect(encoder.dimension == 384 && encoder.maxSequenceLength == 256 && encoder.pooling == .mean && encoder.normalize)
         let ours = try encoder.embed(tokenIDs: f.unpaddedIds)
         #expect(ours.count == f.sentences.count)
@@ -100,6 +100,24 @@ struct MiniLMTests {
         #expect(try encoder.embed([]).isEmpty)
     }
 
+    /// The whole text path: tokenizer.json (WordPiece) → encoder, against sentence-transformers.
+    @Test(.enabled(if: Support.miniLMInstalled, weightsNote))
+    func endToEndFromText() throws {
+        let f = try MiniLMFixture.load()
+        let encoder = try SentenceEncoder(directory: Support.miniLMDirectory.path)
+        let tokenizer = try #require(encoder.tokenizer)
+        let expectedIds = f.unpaddedIds
+        var idMismatches = 0
+        for (i, text) in f.sentences.enumerated() where encoder.truncate(try tokenizer.tokenIDs(for: text)) != expectedIds[i] {
+            idMismatches += 1
+            Issue.record("sentence \(i) \(text.prefix(40).debugDescription): ids differ from the Hugging Face tokenizer")
+        }
+        let ours = try encoder.embed(f.sentences)
+        let worst = zip(ours, f.embeddings).map { cosine($0, $1) }.min() ?? 0
+        #expect(worst >= 0.9999, "min cosine from text: \(worst)")
+        print("MiniLM end to end from text: \(f.sentences.count) sentences, \(idMismatches) id mismatches, min cosine \(worst)")
+    }
+
     @Test(.enabled(if: Support.miniLMInstalled, weightsNote))
     func mismatchedConfigReportsKeys() throws {
         let dir = try Support.temporaryDirectory()
@@ -109,7 +127,7 @@ struct MiniLMTests {
         try #"{"hidden_size":384,"num_hidden_layers":7,"num_attention_heads":12,"intermediate_size":1024}"#
             .write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
         do {
-            _ = try SentenceEncoder(directory: dir.path)
+            _ = try SentenceEncoder(directory: dir.path, tokenizer: nil)
             Issue.record("loaded a checkpoint that does not match its config")
         } catch let ModelError.checkpointMismatch(_, missing, unused, misshaped) {
             #expect(missing.contains("encoder.layer.6.attention.self.query.weight"))

@@ -170,7 +170,7 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
         case tensor(TensorInfo)
         case metadata([String: String])
 
-        init(from decoder: Decoder) throws {
+        init(from decoder: any Swift.Decoder) throws {
             let keys = try decoder.container(keyedBy: TensorInfo.CodingKeys.self)
             if keys.contains(.dtype) || keys.contains(.shape) || keys.contains(.dataOffsets) {
                 self = .tensor(try TensorInfo(from: decoder))

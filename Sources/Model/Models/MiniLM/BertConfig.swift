@@ -31,7 +31,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = BertConfig()
         vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? d.vocabSize

@@ -20,7 +20,7 @@ public struct PoolingConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         wordEmbeddingDimension = try c.decodeIfPresent(Int.self, forKey: .wordEmbeddingDimension)
         poolingModeClsToken = try c.decodeIfPresent(Bool.self, forKey: .poolingModeClsToken) ?? false

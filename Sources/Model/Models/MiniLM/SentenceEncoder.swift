@@ -4,11 +4,13 @@ import Foundation
 /// (follows sentence-transformers `SentenceTransformer` with Transformer, Pooling, Normalize
 /// modules, e.g. all-MiniLM-L6-v2). Immutable after load; safe to share across threads.
 ///
-/// Reads `config.json`, `model.safetensors` (or a sharded index), `1_Pooling/config.json`,
-/// `sentence_bert_config.json` (`max_seq_length`) and `modules.json` (normalization is applied
-/// when it lists a `Normalize` module, or when the file is absent).
+/// Reads `config.json`, `model.safetensors` (or a sharded index), `tokenizer.json`,
+/// `1_Pooling/config.json`, `sentence_bert_config.json` (`max_seq_length`) and `modules.json`
+/// (normalization is applied when it lists a `Normalize` module, or when the file is absent).
 public final class SentenceEncoder: Sendable {
     public let directory: String
+    /// The model folder's name, e.g. "all-MiniLM-L6-v2" (for reports).
+    public var name: String { (directory as NSString).lastPathComponent }
     public let model: BertModel
     public let pooling: PoolingConfig.Mode
     public let normalize: Bool
@@ -21,8 +23,18 @@ public final class SentenceEncoder: Sendable {
     /// Embedding width.
     public var dimension: Int { model.config.hiddenSize }
 
-    /// Loads the model in `directory`. Without a `tokenizer`, only `embed(tokenIDs:)` works.
-    public init(directory: String, tokenizer: (any TextTokenizer)? = nil, batchSize: Int = 32) throws {
+    /// Loads the model in `directory` with its `tokenizer.json`.
+    public convenience init(directory: String, batchSize: Int = 32) throws {
+        let path = (directory as NSString).appendingPathComponent("tokenizer.json")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelError.unreadable(path: path, reason: "the model folder has no tokenizer.json")
+        }
+        try self.init(directory: directory, tokenizer: try Tokenizer.load(contentsOf: path), batchSize: batchSize)
+    }
+
+    /// Loads the model in `directory` with the given tokenizer; with `tokenizer: nil` only
+    /// `embed(tokenIDs:)` works.
+    public init(directory: String, tokenizer: (any TextTokenizer)?, batchSize: Int = 32) throws {
         precondition(batchSize > 0, "SentenceEncoder: batchSize must be positive")
         func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         let fm = FileManager.default
@@ -74,14 +86,14 @@ public final class SentenceEncoder: Sendable {
             throw ModelError.tokenization(text: texts.first ?? "", reason: "this SentenceEncoder was loaded without a tokenizer")
         }
         let ids = try texts.map { text in
-            do { return try tokenizer.encode(text) } catch let e as ModelError { throw e } catch {
+            do { return try tokenizer.tokenIDs(for: text) } catch let e as ModelError { throw e } catch {
                 throw ModelError.tokenization(text: text, reason: "\(error)")
             }
         }
         return try embed(tokenIDs: ids)
     }
 
-    /// One vector per id sequence (special tokens included, as `TextTokenizer.encode` returns
+    /// One vector per id sequence (special tokens included, as `TextTokenizer.tokenIDs` returns
     /// them). Sequences longer than `maxSequenceLength` keep their first `max − 1` ids and their
     /// last id. Runs `batchSize` sequences per forward pass.
     public func embed(tokenIDs: [[Int]]) throws -> [[Float]] {
