@@ -14,6 +14,7 @@ struct LisaKitCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             TokenizeCommand.self,
+            EmbedCommand.self,
         ]
     )
 }

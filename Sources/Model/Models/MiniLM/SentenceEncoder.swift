@@ -25,6 +25,10 @@ public final class SentenceEncoder: Sendable {
 
     /// Loads the model in `directory` with its `tokenizer.json`.
     public convenience init(directory: String, batchSize: Int = 32) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw ModelError.unreadable(path: directory, reason: "model directory does not exist (tools/install-models.sh installs all-MiniLM-L6-v2)")
+        }
         let path = (directory as NSString).appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelError.unreadable(path: path, reason: "the model folder has no tokenizer.json")
