@@ -76,3 +76,14 @@ struct TensorTests {
         #expect(GEMM.linear(x, weight: w).scalars == [6, -0.25])
     }
 }
+
+@Suite("Empty operands")
+struct EmptyOperandTests {
+    @Test func emptyInnerDimensionGivesZerosOrBias() {
+        let a = Tensor(zeros: [2, 0]), b = Tensor(zeros: [0, 3])
+        #expect(GEMM.matmul(a, b).scalars == [0, 0, 0, 0, 0, 0])
+        let y = GEMM.linear(Tensor(zeros: [2, 0]), weight: Tensor(zeros: [3, 0]), bias: Tensor(shape: [3], data: [1, 2, 3]))
+        #expect(y.shape == [2, 3] && y.scalars == [1, 2, 3, 1, 2, 3])
+        #expect(GEMM.linear(Tensor(zeros: [0, 4]), weight: Tensor(zeros: [3, 4])).shape == [0, 3])
+    }
+}

@@ -10,7 +10,8 @@ public enum AttentionMask: Sendable {
     case additive(Tensor)
 }
 
-/// Scaled dot-product attention: softmax(Q·Kᵀ·scale + mask)·V, one GEMM pair per head.
+/// Scaled dot-product attention: softmax(Q·Kᵀ·scale + mask)·V, one GEMM pair per head
+/// (follows PyTorch `F.scaled_dot_product_attention`; `.causal` is aligned bottom-right for caches).
 public enum Attention {
     /// q [B, H, Sq, D], k [B, H, Sk, D], v [B, H, Sk, Dv] → [B, H, Sq, Dv].
     /// `scale` defaults to 1/√D. Batch × heads are split over the cores.

@@ -25,6 +25,14 @@ public enum GEMM {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size")
         if m == 0 || n == 0 { return }
+        if k == 0 {
+            // Empty inner dimension: C = beta · C (BLAS may return without touching C).
+            for i in 0..<m {
+                let row = c + i * ldc
+                for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
+            }
+            return
+        }
         _ = singleThreadedBLAS
         let work = m * n * max(k, 1)
         guard parallel, Parallel.coreCount > 1, work >= parallelThreshold, max(m, n) >= 32 else {
@@ -76,6 +84,7 @@ public enum GEMM {
             precondition(Array(b.shape.dropLast(2)) == batchShape, "matmul: batch shapes differ: \(a.shape) × \(b.shape)")
             bBatch = batch
         }
+        if a.count == 0 || b.count == 0 { return Tensor(zeros: batchShape + [m, n]) }
         if b.rank == 2 {
             // Fold the batch into m: one large GEMM.
             return a.withUnsafeFloats { pa in
@@ -107,8 +116,17 @@ public enum GEMM {
         let outF = weight.shape[0], inF = weight.shape[1]
         precondition(x.shape.last == inF, "linear: input \(x.shape) does not end in \(inF)")
         if let bias { precondition(bias.shape == [outF], "linear: bias \(bias.shape) is not [\(outF)]") }
-        let rows = x.count / max(inF, 1)
+        let rows = x.shape.dropLast().reduce(1, *)
         let outShape = Array(x.shape.dropLast()) + [outF]
+        if x.count == 0 || weight.count == 0 {
+            // Nothing to multiply: the bias alone (or zeros) per row.
+            var out = Tensor(zeros: outShape)
+            if let bias, rows > 0, outF > 0 {
+                let b = bias.scalars
+                out.withUnsafeMutableFloats { o in for r in 0..<rows { for j in 0..<outF { o[r * outF + j] = b[j] } } }
+            }
+            return out
+        }
         return x.withUnsafeFloats { px in
             weight.withUnsafeFloats { pw in
                 Tensor(shape: outShape) { out in
