@@ -10,11 +10,14 @@ let package = Package(
         .executable(name: "lisakit-bench", targets: ["Bench"]),
         .library(name: "Annotate", targets: ["Annotate"]),
         .library(name: "DatasetStore", targets: ["DatasetStore"]),
+        .library(name: "Augment", targets: ["Augment"]),
         .library(name: "Model", targets: ["Model"]),
+        .library(name: "Serialization", targets: ["Serialization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C shims over the system image libraries: they turn libpng/libjpeg errors
@@ -23,28 +26,44 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // OpenBLAS (cblas) from libopenblas-dev.
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // zlib (inflate, crc32) from zlib1g-dev.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Zip archives, a data-only unpickler and SHA-256: shared by checkpoint readers and importers.
+        .target(name: "Serialization", dependencies: ["CZlib"]),
 
         .target(name: "Annotate", dependencies: ["CPNG", "CJPEG"]),
         .target(
             name: "DatasetStore",
-            dependencies: ["Annotate", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("Resources/schema.sql")]
+            dependencies: ["Annotate", "Serialization", .product(name: "GRDB", package: "GRDB.swift")],
+            plugins: ["EmbedSchema"]
         ),
-        .target(name: "Model", dependencies: ["COpenBLAS"]),
+        // Generates the DatasetStore's copy of schema.sql at build time.
+        .plugin(name: "EmbedSchema", capability: .buildTool()),
+        .target(name: "Model", dependencies: ["COpenBLAS", "Serialization"]),
+        .target(
+            name: "Augment",
+            dependencies: ["DatasetStore", "Model", "Serialization", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "ToolCLI",
             dependencies: [
-                "Annotate", "DatasetStore", "Model",
+                "Annotate", "DatasetStore", "Augment", "Model",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmarks run by tools/bench_*.py beside their Python peers.
-        .executableTarget(name: "Bench", dependencies: ["Model"]),
+        // Swift side of the tools/bench_*.py benchmarks.
+        .executableTarget(name: "Bench", dependencies: ["Model", "Serialization", "Augment", "DatasetStore"]),
 
+        // Helpers shared by the test targets (temporary folders, sample data, small images).
+        .target(name: "TestSupport", dependencies: ["DatasetStore", "Annotate"], path: "Tests/Support"),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ModelTests", dependencies: ["Model"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "Model"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate", "Serialization", "TestSupport"]),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SerializationTests", dependencies: ["Serialization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

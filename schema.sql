@@ -6,6 +6,8 @@
 --
 -- Connections run with PRAGMA foreign_keys = ON and journal_mode = WAL (set by the library, not
 -- here: pragmas are per connection). Timestamps are UTC ISO-8601 text with milliseconds.
+-- No table is WITHOUT ROWID: SQLite 3.40's integrity_check misreports NOT NULL columns of such
+-- tables that have a secondary index as NULL.
 
 -- A folder on disk that images are stored relative to (a dataset root). Image paths never leave
 -- their root: the importer resolves and checks every path before it is recorded.
@@ -50,7 +52,7 @@ CREATE TABLE image_sources (
     dataset     TEXT NOT NULL CHECK (dataset <> ''),
     source_id   TEXT NOT NULL CHECK (source_id <> ''),
     PRIMARY KEY (dataset, source_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX image_sources_by_image ON image_sources(image_id);
 
 CREATE TABLE categories (
@@ -66,7 +68,7 @@ CREATE TABLE category_sources (
     dataset      TEXT NOT NULL CHECK (dataset <> ''),
     source_id    TEXT NOT NULL CHECK (source_id <> ''),
     PRIMARY KEY (dataset, source_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX category_sources_by_category ON category_sources(category_id);
 
 -- A mask on an image. geometry_kind = 'polygons': geometry is a JSON list of polygons
@@ -123,6 +125,7 @@ CREATE TABLE instructions (
     template_id     TEXT,
     backend         TEXT,
     model           TEXT,
+    -- paraphrase: the instruction rewritten; template: the query that was templated (if any).
     parent_id       INTEGER REFERENCES instructions(id) ON DELETE CASCADE,
     quality_score   REAL,
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
@@ -141,7 +144,7 @@ CREATE TABLE instruction_targets (
     instruction_id  INTEGER NOT NULL REFERENCES instructions(id) ON DELETE CASCADE,
     annotation_id   INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
     PRIMARY KEY (instruction_id, annotation_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX instruction_targets_by_annotation ON instruction_targets(annotation_id);
 
 -- Every change a review makes: who, when, and the row before and after (JSON).
@@ -156,3 +159,13 @@ CREATE TABLE audit_log (
     after_json   TEXT CHECK (after_json IS NULL OR json_valid(after_json))
 );
 CREATE INDEX audit_log_by_entity ON audit_log(entity, entity_id);
+
+-- Answers of model backends (paraphrase, query writing), keyed by a hash of (backend, model,
+-- prompt, input): a re-run of the same job asks the model nothing.
+CREATE TABLE response_cache (
+    key          TEXT PRIMARY KEY CHECK (length(key) = 64),
+    backend      TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    response     TEXT NOT NULL,
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);

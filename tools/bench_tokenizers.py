@@ -53,6 +53,8 @@ def tokenizers_to_bench():
         ("SmolLM2 byte-level BPE (real, 49k)", os.path.join(models, "SmolLM2-135M-Instruct", "tokenizer.json")),
         ("GPT-2-style BPE (fixture)", os.path.join(fx, "gpt2-bpe", "tokenizer.json")),
         ("LLaMA-style BPE byte_fallback (fixture)", os.path.join(fx, "llama-bpe", "tokenizer.json")),
+        ("LLaMA-3-style Split regex BPE (fixture)", os.path.join(fx, "variant-llama3", "tokenizer.json")),
+        ("CLIP-style regex pipeline (fixture)", os.path.join(fx, "variant-clip", "tokenizer.json")),
     ]
     return [(n, p) for n, p in cands if os.path.exists(p)]
 

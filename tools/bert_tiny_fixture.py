@@ -2,7 +2,7 @@
 """A tiny random BERT written by Hugging Face `save_pretrained` as a SHARDED safetensors
 checkpoint (model-0000i-of-0000n.safetensors + model.safetensors.index.json), from
 `BertForMaskedLM` so keys carry the `bert.` prefix and an unused `cls.` head, with the tanh
-GELU ("gelu_new"). Expected last hidden states for a few sequences go to expected.json.
+GELU ("gelu_new"), and the same state dict as pytorch_model.bin (torch.save). Expected last hidden states for a few sequences go to expected.json.
 
 Writes Tests/ModelTests/Fixtures/bert-tiny/.
 
@@ -28,6 +28,8 @@ with torch.no_grad():  # random LayerNorm affine too, so a transposed or swapped
 if OUT.exists():
     shutil.rmtree(OUT)
 model.save_pretrained(OUT, max_shard_size="40KB", safe_serialization=True)
+# The same weights as a PyTorch zip checkpoint (torch.save of the state dict, tied weights shared).
+torch.save(model.state_dict(), OUT / "pytorch_model.bin")
 sequences = [[2, 17, 55, 9, 3], [2, 80, 3], list(range(1, 41))]
 expected = []
 with torch.no_grad():

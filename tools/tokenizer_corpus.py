@@ -109,7 +109,7 @@ def random_lines(n, seed=1234):
     return out
 
 
-def corpus(n_random=300):
+def corpus(n_random=180):
     return HAND + random_lines(n_random)
 
 

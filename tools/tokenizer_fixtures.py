@@ -10,6 +10,10 @@ If the real all-MiniLM-L6-v2 tokenizer.json (installed by tools/install-models.s
 SmolLM2 tokenizer.json (built by tools/smollm2_tokenizer.py) is found ($LISAKIT_MODELS or
 ./models), its expected outputs are recorded too (the tokenizer files are not committed).
 
+The trainers are not bit-reproducible from run to run (ties between equally frequent pairs),
+so a rerun may produce different small vocabularies; each fixture folder's tokenizer.json and
+expected.json are always written together and stay consistent.
+
 Usage: /tmp/refenv-tok/bin/python tools/tokenizer_fixtures.py
 """
 import json
@@ -17,13 +21,22 @@ import os
 import random
 import sys
 
-from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 import tokenizers
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tokenizer_corpus import corpus, training_lines  # noqa: E402
+from tokenizer_corpus import HAND, corpus, training_lines  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Split patterns of published tokenizers (tokenizer.json `Regex` patterns).
+GPT2_RE = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"
+LLAMA3_RE = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+             r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+O200K_RE = (r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+            r"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+            r"|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+CLIP_RE = r"'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"
 OUT = os.path.join(ROOT, "Tests", "ModelTests", "Fixtures", "tokenizers")
 
 
@@ -203,6 +216,38 @@ def variants(base_llama):
     gpt["padding"] = {"strategy": {"Fixed": 40}, "direction": "Right", "pad_to_multiple_of": None, "pad_id": 0,
                       "pad_type_id": 0, "pad_token": "<|endoftext|>"}
     out["variant-bytelevel-normalizer"] = Tokenizer.from_str(json.dumps(gpt))
+    # G: CLIP's text pipeline: NFC + Replace(\s+ → " ") + Lowercase, Split(CLIP regex, removed, inverted) +
+    #    ByteLevel without regex, BPE with end_of_word_suffix "</w>", RobertaProcessing, ByteLevel decoder.
+    tok = Tokenizer(models.BPE(unk_token="<|endoftext|>", end_of_word_suffix="</w>", continuing_subword_prefix=""))
+    tok.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "), normalizers.Lowercase()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(CLIP_RE), behavior="removed", invert=True),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    tok.train_from_iterator(training_lines(), trainers.BpeTrainer(
+        vocab_size=1200, special_tokens=["<|startoftext|>", "<|endoftext|>"], end_of_word_suffix="</w>",
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tok.post_processor = processors.RobertaProcessing(("<|endoftext|>", tok.token_to_id("<|endoftext|>")),
+                                                      ("<|startoftext|>", tok.token_to_id("<|startoftext|>")),
+                                                      add_prefix_space=False, trim_offsets=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.enable_truncation(max_length=77)
+    tok.enable_padding(length=77, pad_id=tok.token_to_id("<|endoftext|>"), pad_token="<|endoftext|>")
+    out["variant-clip"] = tok
+    # H: LLaMA-3 style: Split(LLaMA-3 regex, isolated) + ByteLevel without regex, BPE with ignore_merges.
+    tok = Tokenizer(models.BPE(ignore_merges=True))
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(LLAMA3_RE), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    tok.train_from_iterator(training_lines(), trainers.BpeTrainer(
+        vocab_size=1500, special_tokens=["<|begin_of_text|>", "<|end_of_text|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tok.post_processor = processors.TemplateProcessing(
+        single="<|begin_of_text|> $A", pair="<|begin_of_text|> $A <|begin_of_text|>:1 $B:1",
+        special_tokens=[("<|begin_of_text|>", tok.token_to_id("<|begin_of_text|>"))])
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens([AddedToken("<|start_header_id|>", special=True, normalized=False),
+                            AddedToken("<|eot_id|>", special=True, normalized=False)])
+    out["variant-llama3"] = tok
     return out
 
 
@@ -222,7 +267,9 @@ def components(lines):
         "NFC": normalizers.NFC(), "NFD": normalizers.NFD(), "NFKC": normalizers.NFKC(), "NFKD": normalizers.NFKD(),
         "Lowercase": normalizers.Lowercase(), "StripAccents": normalizers.StripAccents(),
         "BertNormalizer": normalizers.BertNormalizer(),
-        "Strip": normalizers.Strip(), "ByteLevel": normalizers.ByteLevel(),
+        "Strip": normalizers.Strip(),
+        "ReplaceRegex": normalizers.Replace(Regex(r"\s+"), " "),
+        "ReplaceRegexClass": normalizers.Replace(Regex(r"[\p{P}\d]{2,}|(?i:th)e"), "<\u2581>"),
     }
     pres = {
         "ByteLevel": pre_tokenizers.ByteLevel(add_prefix_space=False),
@@ -231,6 +278,11 @@ def components(lines):
         "Metaspace": pre_tokenizers.Metaspace(prepend_scheme="always"),
         "Digits": pre_tokenizers.Digits(individual_digits=False),
         "Punctuation": pre_tokenizers.Punctuation(behavior="contiguous"),
+        "SplitGPT2": pre_tokenizers.Split(Regex(GPT2_RE), behavior="isolated"),
+        "SplitLLaMA3": pre_tokenizers.Split(Regex(LLAMA3_RE), behavior="isolated"),
+        "SplitO200k": pre_tokenizers.Split(Regex(O200K_RE), behavior="isolated"),
+        "SplitCLIP": pre_tokenizers.Split(Regex(CLIP_RE), behavior="removed", invert=True),
+        "SplitLazy": pre_tokenizers.Split(Regex(r"\w+?(?=\s|$)|\d{2}|[^\w\s]{1,2}?"), behavior="merged_with_previous"),
     }
     out = []
     for text in lines:
@@ -252,15 +304,17 @@ def record(tok, lines, pairs):
     for text in lines:
         e = plain.encode(text)
         e0 = plain.encode(text, add_special_tokens=False)
-        cases.append({
+        case = {
             "text": text,
             "ids": e.ids,
             "tokens": e.tokens,
-            "type_ids": e.type_ids,
             "ids_no_special": e0.ids,
             "decoded": plain.decode(e.ids, skip_special_tokens=True),
             "decoded_with_special": plain.decode(e.ids, skip_special_tokens=False),
-        })
+        }
+        if any(e.type_ids):  # omitted when all zero, to keep the fixtures small
+            case["type_ids"] = e.type_ids
+        cases.append(case)
     pair_cases = []
     for a, b in pairs:
         e = configured.encode(a, b)
@@ -302,7 +356,7 @@ def main():
         ("<im_start>user", "<im_end>"),
         ("我爱北京天安门", "café cafe\u0301"),
     ]
-    comp_lines = lines[:len(lines) - 200] + combining_heavy_lines(150)
+    comp_lines = lines[:len(HAND) + 100] + combining_heavy_lines(150)
     with open(os.path.join(OUT, "components.json"), "w", encoding="utf-8") as f:
         json.dump({"tokenizers_version": tokenizers.__version__, "cases": components(comp_lines)}, f,
                   ensure_ascii=False, separators=(",", ":"))
@@ -312,7 +366,7 @@ def main():
     write("llama-bpe", llama_legacy(base), lines, pairs)
     write("llama-metaspace", llama_metaspace(base), lines, pairs)
     write("wordpiece", wordpiece(), lines, pairs)
-    short = lines[:len(lines) - 260]
+    short = lines[:len(HAND) + 40]
     for name, tok in variants(base).items():
         write(name, tok, short, pairs)
     models_dir = os.environ.get("LISAKIT_MODELS", os.path.join(ROOT, "models"))

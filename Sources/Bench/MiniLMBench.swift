@@ -157,8 +157,3 @@ enum MiniLMBench {
         print(String(decoding: json, as: UTF8.self))
     }
 }
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}

@@ -1,5 +1,4 @@
-// lisakit-bench AREA [options]: the Swift side of the benchmarks in tools/bench_*.py.
-// Each area lives in its own file.
+// lisakit-bench AREA ...: the Swift side of tools/bench_<area>.py. Prints JSON on stdout.
 import Foundation
 
 func fail(_ message: String, code: Int32) -> Never {
@@ -8,16 +7,15 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benches: [String: ([String]) throws -> Void] = [
-    "minilm": MiniLMBench.run,
-    "tokenizer": TokenizerBench.run,
-]
-
-guard let area = arguments.first, let bench = benches[area] else {
-    fail("usage: lisakit-bench AREA [options]; areas: \(benches.keys.sorted().joined(separator: ", "))", code: 2)
-}
+guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, minilm)", code: 2) }
 do {
-    try bench(Array(arguments.dropFirst()))
+    switch area {
+    case "serialization": try SerializationBench.run(Array(arguments.dropFirst()))
+    case "augment": try await AugmentBench.run(Array(arguments.dropFirst()))
+    case "tokenizer": try TokenizerBench.run(Array(arguments.dropFirst()))
+    case "minilm": try MiniLMBench.run(Array(arguments.dropFirst()))
+    default: fail("lisakit-bench: unknown area '\(area)'", code: 2)
+    }
 } catch {
-    fail("lisakit-bench \(area): \(error)", code: 1)
+    fail("lisakit-bench: \(error)", code: 1)
 }

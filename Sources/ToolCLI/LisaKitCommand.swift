@@ -7,12 +7,20 @@ struct LisaKitCommand: AsyncParsableCommand {
         commandName: "lisakit",
         abstract: "Build reasoning-segmentation datasets: images, masks and [SEG] instructions.",
         discussion: """
-        A dataset lives in one SQLite store (--db, default $LISAKIT_DB or ./lisakit.db).
-        Start with `lisakit init`, register images with `lisakit images add`, and check the
+        A dataset lives in one SQLite store (--db, default $LISAKIT_DB or ./lisakit.db). \
+        Start with `lisakit init`, register images with `lisakit images add`, and check the \
         store with `lisakit stats`.
         """,
         version: "0.1.0",
         subcommands: [
+            InitCommand.self,
+            StatsCommand.self,
+            ImagesCommand.self,
+            ImportCommand.self,
+            TemplateCommand.self,
+            ParaphraseCommand.self,
+            WriteQueriesCommand.self,
+            ModelsCommand.self,
             TokenizeCommand.self,
             EmbedCommand.self,
         ]

@@ -28,5 +28,11 @@ struct BertShardedTests {
             #expect(diff < 1e-4, "sequence \(i): max |Δ| \(diff)")
         }
         #expect(throws: ModelError.self) { try model.hiddenStates([[2, 96, 3]]) }  // id outside the vocabulary
+
+        // The same weights from pytorch_model.bin through the data-only unpickler.
+        let bin = try PyTorchCheckpoint(path: dir.appendingPathComponent("pytorch_model.bin").path)
+        let fromBin = try BertModel(config: config, weights: bin)
+        let (binStates, _) = try fromBin.hiddenStates(expected.sequences)
+        #expect(binStates.scalars == all)
     }
 }

@@ -76,8 +76,8 @@ struct TokenizerLoadingTests {
     @Test("unsupported types and bad fields produce typed errors with paths", arguments: [
         (#"{"model":{"type":"Unigram","vocab":[]}}"#, "t.json: $.model: unsupported model type 'Unigram'"),
         (#"{"normalizer":{"type":"Precompiled"},"model":{"type":"WordLevel","vocab":{}}}"#, "t.json: $.normalizer: unsupported normalizer type 'Precompiled'"),
-        (#"{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\s+"},"behavior":"Removed"}]},"model":{"type":"WordLevel","vocab":{}}}"#,
-         "t.json: $.pre_tokenizer.pretokenizers[0].pattern: unsupported Regex pattern (only String patterns are implemented)"),
+        (#"{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?<=a)b"},"behavior":"Removed"}]},"model":{"type":"WordLevel","vocab":{}}}"#,
+         "t.json: $.pre_tokenizer.pretokenizers[0].pattern.Regex: unsupported regular expression (unsupported group construct '(?<' at character 2)"),
         (#"{"decoder":{"type":"CTC"},"model":{"type":"WordLevel","vocab":{}}}"#, "t.json: $.decoder: unsupported decoder type 'CTC'"),
         (#"{"model":{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a b"]}}"#, "t.json: $.model.merges[0]: merged token 'ab' is not in the vocabulary"),
         (#"{"model":{"type":"BPE","vocab":{"a":0},"merges":["a"]}}"#, "t.json: $.model.merges[0]: a merge must be two tokens separated by one space"),
@@ -111,6 +111,16 @@ struct TokenizerLoadingTests {
         #expect(tok.idToToken(2_000_000_000) == "far")
         #expect(tok.encode("far x y").ids == [2_000_000_000, 7, 0])
         #expect(tok.decode([2_000_000_000, 7, 123]) == "far x")
+    }
+
+    @Test("normalized added tokens decode to their normalized form, as in tokenizers")
+    func normalizedAddedToken() throws {
+        // llama-bpe: "[SEG]" is a normalized added token and the normalizer prepends "▁".
+        let tok = try TokenizerFixtures.tokenizer("llama-bpe")
+        let id = try #require(tok.tokenToId("[SEG]"))
+        #expect(tok.idToToken(id) == "\u{2581}[SEG]")
+        #expect(tok.addedTokens.contains { $0.content == "[SEG]" && $0.normalized && !$0.special })
+        #expect(tok.decode([id]) == "[SEG]") // decoder: Replace ▁→space, Strip one leading space
     }
 
     @Test("a missing file is a typed error naming it")

@@ -14,14 +14,15 @@ struct TokenizerParityTests {
         tokenizer.padding = nil
         let expected = try TokenizerFixtures.expected(name)
         let cases = try expected.required("cases").array()
-        #expect(cases.count > 100)
+        #expect(cases.count > 100) // 253 lines for the main fixtures, 113 for the variants
         var idMatches = 0, tokenMatches = 0, plainMatches = 0, decodeMatches = 0, decodeSpecialMatches = 0
         var failures: [String] = []
         for c in cases {
             let text = try c.string("text")
             let e = tokenizer.encode(text)
             let ids = try c.ints("ids")
-            let typeIds = try c.ints("type_ids")
+            // type_ids are stored only when not all zero.
+            let typeIds = try c.optional("type_ids") == nil ? [Int](repeating: 0, count: ids.count) : c.ints("type_ids")
             let okIds = e.ids == ids && e.typeIds == typeIds && e.attentionMask.allSatisfy { $0 == 1 }
             if okIds { idMatches += 1 } else if failures.count < 8 {
                 failures.append("ids \(debugScalars(text)): got \(e.ids) \(e.tokens.map(debugScalars)) want \(ids) \(try c.strings("tokens").map(debugScalars))")
@@ -106,7 +107,7 @@ struct TokenizerParityTests {
     static let committed = [
         "gpt2-bpe", "llama-bpe", "llama-metaspace", "wordpiece",
         "variant-wordpiece", "variant-roberta", "variant-wordlevel", "variant-bpe-suffix", "variant-metaspace",
-        "variant-bytelevel-normalizer",
+        "variant-bytelevel-normalizer", "variant-clip", "variant-llama3",
     ]
 
     @Test("corpus ids, tokens and decoded text match", arguments: committed)

@@ -1,4 +1,5 @@
 import Foundation
+import Serialization
 
 /// One `.safetensors` file, memory-mapped, with its header parsed and validated up front.
 ///
@@ -38,10 +39,18 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
     public static let maxHeaderBytes = 100_000_000
 
     public init(path: String) throws {
-        let file = try MappedFile(path: path)
+        let file: MappedFile
+        do {
+            file = try MappedFile(path: path)
+        } catch {
+            throw ModelError.unreadable(path: path, reason: "\(error)")
+        }
+        guard file.count > 0, let base = file.bytes.baseAddress else {
+            throw ModelError.invalidFile(path: path, reason: "file is empty")
+        }
         self.path = path
         self.file = file
-        (entries, metadata) = try Self.parseHeader(file.bytes, count: file.count, path: path)
+        (entries, metadata) = try Self.parseHeader(base, count: file.count, path: path)
     }
 
     public var sourceDescription: String { path }
@@ -53,14 +62,14 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
         guard let e = entries[name] else {
             throw ModelError.invalidSafeTensors(path: path, tensor: name, reason: "no such tensor")
         }
-        return UnsafeRawBufferPointer(start: file.bytes + e.range.lowerBound, count: e.range.count)
+        return UnsafeRawBufferPointer(rebasing: file.bytes[e.range])
     }
 
     public func tensor(named name: String, keepHalf: Bool = false) throws -> Tensor {
         guard let e = entries[name] else {
             throw ModelError.invalidSafeTensors(path: path, tensor: name, reason: "no such tensor")
         }
-        let raw = UnsafeRawBufferPointer(start: file.bytes + e.range.lowerBound, count: e.range.count)
+        let raw = UnsafeRawBufferPointer(rebasing: file.bytes[e.range])
         let n = e.shape.reduce(1, *)
         switch e.type {
         case .F32:

@@ -75,9 +75,10 @@ public struct Tokenizer: Sendable {
         addedVocabulary.id(of: token) ?? model.vocabulary.id(token)
     }
 
-    /// The string of a token id, or nil when the id is unknown.
+    /// The string of a token id, or nil when the id is unknown. For an added token with
+    /// `normalized: true` this is its normalized form, as in `tokenizers`.
     public func idToToken(_ id: Int) -> String? {
-        addedVocabulary.token(withId: id)?.content ?? model.vocabulary.token(id)
+        addedVocabulary.decodeText(id) ?? model.vocabulary.token(id)
     }
 
     // MARK: Encoding

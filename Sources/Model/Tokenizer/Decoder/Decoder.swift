@@ -4,7 +4,7 @@ indirect enum Decoder: Sendable {
     case byteLevel
     case wordPiece(prefix: String, cleanup: Bool)
     case metaspace(Metaspace)
-    case replace(pattern: [Unicode.Scalar], content: [Unicode.Scalar])
+    case replace(pattern: TextPattern, content: [Unicode.Scalar])
     case byteFallback
     case fuse
     case strip(content: Unicode.Scalar, start: Int, stop: Int)
@@ -30,7 +30,7 @@ indirect enum Decoder: Sendable {
         case .metaspace(let m):
             return tokens.enumerated().map { m.decode($1, index: $0) }
         case .replace(let pattern, let content):
-            return tokens.map { String(scalars: TextReplace.replace(Array($0.unicodeScalars), pattern: pattern, with: content)) }
+            return tokens.map { String(scalars: pattern.replace(Array($0.unicodeScalars), with: content)) }
         case .byteFallback:
             return ByteFallbackDecoding.decode(tokens)
         case .fuse:
@@ -66,7 +66,7 @@ indirect enum Decoder: Sendable {
             return .wordPiece(prefix: try node.optionalString("prefix") ?? "##", cleanup: try node.bool("cleanup", default: true))
         case "Metaspace": return .metaspace(try Metaspace.parse(node))
         case "Replace":
-            return .replace(pattern: try ReplacePattern.parse(try node.required("pattern")),
+            return .replace(pattern: try TextPattern.parse(try node.required("pattern")),
                             content: Array(try node.string("content").unicodeScalars))
         case "ByteFallback": return .byteFallback
         case "Fuse": return .fuse
@@ -81,74 +81,5 @@ indirect enum Decoder: Sendable {
         default:
             throw node.unsupported("decoder type '\(type)'")
         }
-    }
-}
-
-/// BERT's detokenization cleanup (spaces before punctuation and English contractions).
-enum WordPieceCleanup {
-    static let rules: [(String, String)] = [
-        (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
-        (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
-    ]
-
-    static func apply(_ s: String) -> String {
-        guard s.utf8.contains(0x20) else { return s }
-        var scalars = Array(s.unicodeScalars)
-        for (from, to) in rules {
-            scalars = TextReplace.replace(scalars, pattern: Array(from.unicodeScalars), with: Array(to.unicodeScalars))
-        }
-        return String(scalars: scalars)
-    }
-}
-
-/// Byte-level decoding: table characters back to bytes, then UTF-8 with U+FFFD for invalid bytes.
-enum ByteLevelDecoding {
-    static func decode(_ tokens: [String]) -> String {
-        var bytes: [UInt8] = []
-        for token in tokens {
-            var mapped: [UInt8] = []
-            var ok = true
-            for c in token.unicodeScalars {
-                guard let b = ByteLevelAlphabet.byte(of: c) else { ok = false; break }
-                mapped.append(b)
-            }
-            if ok { bytes += mapped } else { bytes += Array(token.utf8) }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// `<0xNN>` byte tokens back to text: runs of byte tokens that form valid UTF-8 become that
-/// text, otherwise one U+FFFD per byte.
-enum ByteFallbackDecoding {
-    static func byteValue(_ token: String) -> UInt8? {
-        let u = Array(token.utf8)
-        guard u.count == 6, u[0] == UInt8(ascii: "<"), u[1] == UInt8(ascii: "0"), u[2] == UInt8(ascii: "x"),
-              u[5] == UInt8(ascii: ">") else { return nil }
-        return UInt8(String(decoding: u[3..<5], as: UTF8.self), radix: 16)
-    }
-
-    static func decode(_ tokens: [String]) -> [String] {
-        var out: [String] = []
-        var pending: [UInt8] = []
-        func flush() {
-            guard !pending.isEmpty else { return }
-            if let s = String(validating: pending, as: UTF8.self) {
-                out.append(s)
-            } else {
-                out.append(contentsOf: [String](repeating: "\u{FFFD}", count: pending.count))
-            }
-            pending.removeAll()
-        }
-        for token in tokens {
-            if let b = byteValue(token) {
-                pending.append(b)
-            } else {
-                flush()
-                out.append(token)
-            }
-        }
-        flush()
-        return out
     }
 }

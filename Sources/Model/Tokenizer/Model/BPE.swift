@@ -1,5 +1,3 @@
-import Foundation
-
 /// Byte-pair encoding: a word starts as single characters (or byte tokens `<0xNN>` with
 /// `byte_fallback`, or `unk`), then the lowest-ranked adjacent pair in `merges` is merged
 /// repeatedly. Serves both byte-level BPE (GPT-2) and SentencePiece-style BPE (LLaMA).
@@ -168,81 +166,5 @@ struct BPE: Sendable {
                    byteFallback: try node.bool("byte_fallback", default: false),
                    ignoreMerges: try node.bool("ignore_merges", default: false),
                    byteTokenIds: byteIds, cache: BPECache(capacity: 10_000))
-    }
-}
-
-/// A bounded word → ids cache shared by copies of a tokenizer (thread-safe). Sharded by hash
-/// so that threads encoding a batch rarely wait on the same lock.
-final class BPECache: @unchecked Sendable {
-    private final class Shard: @unchecked Sendable {
-        let lock = NSLock()
-        var entries: [TokenKey: [Int]] = [:]
-    }
-
-    private let shards: [Shard]
-    private let perShard: Int
-
-    init(capacity: Int) {
-        shards = (0..<32).map { _ in Shard() }
-        perShard = max(1, capacity / 32)
-    }
-
-    @inline(__always)
-    private func shard(_ key: TokenKey) -> Shard {
-        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
-    }
-
-    func get(_ key: TokenKey) -> [Int]? {
-        let s = shard(key)
-        s.lock.lock(); defer { s.lock.unlock() }
-        return s.entries[key]
-    }
-
-    func put(_ key: TokenKey, _ ids: [Int]) {
-        let s = shard(key)
-        s.lock.lock(); defer { s.lock.unlock() }
-        if s.entries.count < perShard { s.entries[key] = ids }
-    }
-}
-
-/// A binary min-heap of merge candidates ordered by (rank, position).
-struct MergeHeap {
-    struct Entry { var rank: Int32; var pos: Int32; var id: Int32 }
-    private var items: [Entry] = []
-
-    @inline(__always)
-    private static func less(_ a: Entry, _ b: Entry) -> Bool {
-        a.rank != b.rank ? a.rank < b.rank : a.pos < b.pos
-    }
-
-    mutating func push(rank: Int32, pos: Int32, id: Int32) {
-        items.append(Entry(rank: rank, pos: pos, id: id))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.less(items[i], items[parent]) else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            let n = items.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n, Self.less(items[l], items[m]) { m = l }
-                if r < n, Self.less(items[r], items[m]) { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
-        }
-        return first
     }
 }

@@ -7,7 +7,7 @@ indirect enum Normalizer: Sendable {
     case lowercase
     case stripAccents
     case strip(left: Bool, right: Bool)
-    case replace(pattern: [Unicode.Scalar], content: [Unicode.Scalar])
+    case replace(pattern: TextPattern, content: [Unicode.Scalar])
     case prepend([Unicode.Scalar])
     case byteLevel
     case sequence([Normalizer])
@@ -29,7 +29,7 @@ indirect enum Normalizer: Sendable {
             if right { while hi > lo, UnicodeClasses.isWhitespace(s[hi - 1]) { hi -= 1 } }
             return Array(s[lo..<hi])
         case .replace(let pattern, let content):
-            return TextReplace.replace(s, pattern: pattern, with: content)
+            return pattern.replace(s, with: content)
         case .prepend(let prefix):
             return s.isEmpty ? s : prefix + s
         case .byteLevel:
@@ -60,7 +60,7 @@ indirect enum Normalizer: Sendable {
         case "Strip":
             return .strip(left: try node.bool("strip_left", default: true), right: try node.bool("strip_right", default: true))
         case "Replace":
-            let pattern = try ReplacePattern.parse(try node.required("pattern"))
+            let pattern = try TextPattern.parse(try node.required("pattern"))
             return .replace(pattern: pattern, content: Array(try node.string("content").unicodeScalars))
         case "Prepend":
             return .prepend(Array(try node.string("prepend").unicodeScalars))
@@ -73,28 +73,5 @@ indirect enum Normalizer: Sendable {
         default:
             throw node.unsupported("normalizer type '\(type)'")
         }
-    }
-}
-
-/// The `pattern` of a Replace normalizer/decoder or Split pre-tokenizer: `{"String": "..."}`.
-/// Regex patterns need a regular-expression engine and are rejected with a clear error.
-enum ReplacePattern {
-    static func parse(_ node: JSONNode) throws(TokenizerError) -> [Unicode.Scalar] {
-        if let s = try node.optional("String") { return Array(try s.string().unicodeScalars) }
-        if try node.optional("Regex") != nil { throw node.unsupported("Regex pattern (only String patterns are implemented)") }
-        throw node.invalid("expected {\"String\": ...} or {\"Regex\": ...}")
-    }
-}
-
-/// Replace every non-overlapping occurrence of a scalar sequence, left to right.
-enum TextReplace {
-    static func replace(_ s: [Unicode.Scalar], pattern: [Unicode.Scalar], with content: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard !pattern.isEmpty else { return s }
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(s.count)
-        for seg in Splitting.segments(s, occurrencesOf: pattern) {
-            if seg.isMatch { out.append(contentsOf: content) } else { out.append(contentsOf: s[seg.range]) }
-        }
-        return out
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 
 /// Unicode normalization forms (NFC, NFD, NFKC, NFKD).
 ///
-/// Decomposition and composition come from Foundation, but Foundation (swift-corelibs, Linux)
-/// skips the canonical reordering of combining marks that come out of the decomposition of a
-/// starter: NFKD("´ﾞ") gave U+0020 U+0301 U+3099 instead of U+0020 U+3099 U+0301. So the
-/// decomposed form is put in canonical order here (a stable sort of each run of non-starters
-/// by combining class, Unicode §3.11), and the composed forms are composed from that.
+/// Decomposition comes from Foundation; canonical ordering and composition are done here,
+/// because Foundation on Linux gets both wrong in corner cases: it skips the reordering of
+/// marks that come from decomposing a starter (NFKD("´ﾞ") gave U+0020 U+0301 U+3099 instead
+/// of U+0020 U+3099 U+0301), and its composition truncates supplementary code points to 16
+/// bits (U+E0067 TAG LATIN SMALL LETTER G + U+0301 composed to U+01F5 "ǵ").
 enum UnicodeNormalizationForm: Sendable {
     case nfc, nfd, nfkc, nfkd
 
@@ -23,8 +23,13 @@ enum UnicodeNormalizationForm: Sendable {
         Self.canonicalOrder(&scalars)
         switch self {
         case .nfd, .nfkd: return scalars
-        case .nfc, .nfkc: return Array(String(scalars: scalars).precomposedStringWithCanonicalMapping.unicodeScalars)
+        case .nfc, .nfkc: return CanonicalComposition.compose(scalars)
         }
+    }
+
+    @inline(__always)
+    static func combiningClass(_ c: Unicode.Scalar) -> UInt8 {
+        c.value < 0x300 ? 0 : c.properties.canonicalCombiningClass.rawValue
     }
 
     /// Canonical ordering: within each run of scalars with a non-zero combining class, a stable
@@ -32,16 +37,16 @@ enum UnicodeNormalizationForm: Sendable {
     static func canonicalOrder(_ s: inout [Unicode.Scalar]) {
         var i = 0
         while i < s.count {
-            guard s[i].value >= 0x300, s[i].properties.canonicalCombiningClass.rawValue != 0 else { i += 1; continue }
+            guard combiningClass(s[i]) != 0 else { i += 1; continue }
             var end = i
-            while end < s.count, s[end].value >= 0x300, s[end].properties.canonicalCombiningClass.rawValue != 0 { end += 1 }
+            while end < s.count, combiningClass(s[end]) != 0 { end += 1 }
             if end - i > 1 {
                 // Insertion sort: runs are short and it is stable.
                 for j in (i + 1)..<end {
                     let x = s[j]
-                    let cx = x.properties.canonicalCombiningClass.rawValue
+                    let cx = combiningClass(x)
                     var k = j - 1
-                    while k >= i, s[k].properties.canonicalCombiningClass.rawValue > cx {
+                    while k >= i, combiningClass(s[k]) > cx {
                         s[k + 1] = s[k]
                         k -= 1
                     }

@@ -9,7 +9,7 @@ indirect enum PreTokenizer: Sendable {
     case whitespaceSplit
     case punctuation(SplitBehavior)
     case digits(individual: Bool)
-    case split(pattern: [Unicode.Scalar], behavior: SplitBehavior, invert: Bool)
+    case split(pattern: TextPattern, behavior: SplitBehavior, invert: Bool)
     case charDelimiterSplit(Unicode.Scalar)
     case sequence([PreTokenizer])
 
@@ -50,7 +50,7 @@ indirect enum PreTokenizer: Sendable {
             }
         case .split(let pattern, let behavior, let invert):
             Splitting.split(&pieces) { p in
-                var segs = Splitting.segments(p.scalars, occurrencesOf: pattern)
+                var segs = pattern.segments(p.scalars)
                 if invert { segs = segs.map { ($0.range, !$0.isMatch) } }
                 return Splitting.cut(p, Splitting.apply(behavior, to: segs))
             }
@@ -97,7 +97,7 @@ indirect enum PreTokenizer: Sendable {
             return .punctuation(try node.optional("behavior").map { (n) throws(TokenizerError) in try SplitBehavior.parse(n) } ?? .isolated)
         case "Digits": return .digits(individual: try node.bool("individual_digits", default: false))
         case "Split":
-            return .split(pattern: try ReplacePattern.parse(try node.required("pattern")),
+            return .split(pattern: try TextPattern.parse(try node.required("pattern")),
                           behavior: try SplitBehavior.parse(try node.required("behavior")),
                           invert: try node.bool("invert", default: false))
         case "CharDelimiterSplit": return .charDelimiterSplit(try node.required("delimiter").scalar())

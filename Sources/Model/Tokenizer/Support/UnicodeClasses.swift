@@ -17,6 +17,7 @@ enum UnicodeClasses {
         static let onigWord = Flags(rawValue: 1 << 7)
         static let regexWord = Flags(rawValue: 1 << 8)
         static let changesWhenLowercased = Flags(rawValue: 1 << 9)
+        static let onigRegexWord = Flags(rawValue: 1 << 10)
     }
 
     static func computeFlags(_ s: Unicode.Scalar) -> Flags {
@@ -44,12 +45,40 @@ enum UnicodeClasses {
             break
         }
         if p.isAlphabetic || p.isJoinControl { f.insert(.regexWord) }
+        if p.isAlphabetic || !f.isDisjoint(with: [.mark]) || p.generalCategory == .decimalNumber
+            || p.generalCategory == .connectorPunctuation {
+            f.insert(.onigRegexWord)
+        }
         if p.changesWhenLowercased { f.insert(.changesWhenLowercased) }
         return f
     }
 
     static let bmp: [Flags] = (0..<0x10000).map { v in
         Unicode.Scalar(UInt32(v)).map(computeFlags) ?? [.other] // surrogate code points
+    }
+
+    /// The 30 general categories in a fixed order (bit positions for category masks).
+    static let categoryOrder: [Unicode.GeneralCategory] = [
+        .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+        .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
+        .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+        .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
+        .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse, .unassigned,
+    ]
+
+    static func categoryIndex(_ c: Unicode.GeneralCategory) -> Int {
+        categoryOrder.firstIndex(of: c) ?? 29
+    }
+
+    /// General category (index into `categoryOrder`) of every BMP scalar.
+    static let bmpCategory: [UInt8] = (0..<0x10000).map { v in
+        UInt8(categoryIndex(Unicode.Scalar(UInt32(v))?.properties.generalCategory ?? .surrogate))
+    }
+
+    /// Index into `categoryOrder` of the scalar's general category.
+    @inline(__always)
+    static func categoryIndex(of s: Unicode.Scalar) -> Int {
+        s.value < 0x10000 ? Int(bmpCategory[Int(s.value)]) : categoryIndex(s.properties.generalCategory)
     }
 
     @inline(__always)
@@ -110,6 +139,23 @@ enum UnicodeClasses {
             return (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) || v == 0x5F
         }
         return flags(s).contains(.onigWord)
+    }
+
+    /// Oniguruma's Unicode `\w` (the `Word` ctype of `tokenizers`' regex patterns):
+    /// Alphabetic, Mark, Decimal_Number, Connector_Punctuation — measured against the library:
+    /// `Ⓐ`, `Ⅻ` and `ª` are word characters, U+200D, `´` and `⁰` are not. Outside brackets,
+    /// Oniguruma classifies U+0080–U+00FF with its ISO-8859-1 table, where `¹ ² ³ ¼ ½ ¾` are
+    /// also word characters (`latin1Table`); inside `[...]` it uses the Unicode definition.
+    @inline(__always)
+    static func isOnigRegexWord(_ s: Unicode.Scalar, latin1Table: Bool) -> Bool {
+        if s.value < 0x80 { return isOnigWord(s) }
+        if latin1Table, s.value <= 0xFF {
+            switch s.value {
+            case 0xB2, 0xB3, 0xB9, 0xBC, 0xBD, 0xBE: return true
+            default: break
+            }
+        }
+        return flags(s).contains(.onigRegexWord)
     }
 
     /// Rust `regex` `\w` (the `Whitespace` pre-tokenizer, `single_word` added tokens):

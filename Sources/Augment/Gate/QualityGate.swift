@@ -1,0 +1,101 @@
+/// Why the gate refused a candidate.
+public enum RejectionReason: String, Sendable, Codable, CaseIterable {
+    case empty
+    case tooLong = "too_long"
+    case duplicateOfSource = "duplicate_of_source"
+    case duplicateOfCandidate = "duplicate_of_candidate"
+    case meaningDrift = "meaning_drift"
+    case leaksClassName = "leaks_class_name"
+    case lostStructure = "lost_structure"
+    /// A generated query that is not closer to its target's class than to the image's other classes.
+    case notSpecificToTarget = "not_specific_to_target"
+}
+
+/// The gate's decision on one candidate.
+public struct GateVerdict: Sendable, Equatable {
+    public var text: String
+    /// Cosine similarity to the source (or to the target class, for generated queries).
+    public var score: Float?
+    public var rejection: RejectionReason?
+    public var accepted: Bool { rejection == nil }
+}
+
+/// What a candidate is checked against.
+public struct GateSource: Sendable {
+    public var text: String
+    public var kind: String
+    public var isSentence: Bool
+    /// The names (and synonyms) of the target classes: a reasoning query must not say them.
+    public var targetClassNames: [String]
+
+    public init(text: String, kind: String, isSentence: Bool, targetClassNames: [String]) {
+        self.text = text
+        self.kind = kind
+        self.isSentence = isSentence
+        self.targetClassNames = targetClassNames
+    }
+}
+
+/// The quality gate every paraphrase and generated query passes: rejects empty or absurdly long
+/// text, near-duplicates (of the source and of earlier candidates), meaning drift (embedding
+/// similarity to the source below the embedder's threshold), class names leaked into reasoning
+/// queries, and lost `[SEG]`/`<image>` structure. Accepted candidates carry their similarity score.
+public struct QualityGate: Sendable {
+    public let embedder: any SentenceEmbedder
+    public var maxCharacters: Int
+    /// A candidate longer than this many times the source (in words) is absurd.
+    public var maxLengthRatio: Double
+    public var driftThreshold: Float
+    public var duplicateThreshold: Float
+
+    public init(embedder: any SentenceEmbedder, maxCharacters: Int = 600, maxLengthRatio: Double = 4,
+                driftThreshold: Float? = nil, duplicateThreshold: Float? = nil) {
+        self.embedder = embedder
+        self.maxCharacters = maxCharacters
+        self.maxLengthRatio = maxLengthRatio
+        self.driftThreshold = driftThreshold ?? embedder.driftThreshold
+        self.duplicateThreshold = duplicateThreshold ?? embedder.duplicateThreshold
+    }
+
+    /// Judges the rewrites of one source, in order (a candidate duplicating an earlier accepted
+    /// one is rejected).
+    public func judge(source: GateSource, candidates: [String], previouslyAccepted: [String] = []) throws -> [GateVerdict] {
+        let trimmed = candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let vectors = try embedder.embed([source.text] + previouslyAccepted + trimmed)
+        let sourceVector = vectors[0]
+        var acceptedVectors = Array(vectors[1..<(1 + previouslyAccepted.count)])
+        var acceptedTexts = Set(previouslyAccepted.map(TextNormalization.normalized))
+        let sourceWords = max(1, TextNormalization.words(source.text).count)
+        let sourceNormalized = TextNormalization.normalized(source.text)
+        var verdicts: [GateVerdict] = []
+        for (offset, text) in trimmed.enumerated() {
+            let vector = vectors[1 + previouslyAccepted.count + offset]
+            let similarity = Self.dot(sourceVector, vector)
+            func reject(_ reason: RejectionReason) { verdicts.append(GateVerdict(text: text, score: similarity, rejection: reason)) }
+            let normalized = TextNormalization.normalized(text)
+            if normalized.isEmpty { reject(.empty); continue }
+            if text.count > maxCharacters || Double(TextNormalization.words(text).count) > maxLengthRatio * Double(sourceWords) + 5 {
+                reject(.tooLong); continue
+            }
+            if TextNormalization.structure(text) != TextNormalization.structure(source.text) { reject(.lostStructure); continue }
+            if normalized == sourceNormalized || similarity >= duplicateThreshold { reject(.duplicateOfSource); continue }
+            if acceptedTexts.contains(normalized) || acceptedVectors.contains(where: { Self.dot($0, vector) >= duplicateThreshold }) {
+                reject(.duplicateOfCandidate); continue
+            }
+            if source.kind == "reasoning", source.targetClassNames.contains(where: { TextNormalization.mentions(text, phrase: $0) }) {
+                reject(.leaksClassName); continue
+            }
+            if similarity < driftThreshold { reject(.meaningDrift); continue }
+            acceptedTexts.insert(normalized)
+            acceptedVectors.append(vector)
+            verdicts.append(GateVerdict(text: text, score: similarity, rejection: nil))
+        }
+        return verdicts
+    }
+
+    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        var sum: Float = 0
+        for index in 0..<min(a.count, b.count) { sum += a[index] * b[index] }
+        return sum
+    }
+}

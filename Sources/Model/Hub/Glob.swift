@@ -1,0 +1,23 @@
+/// `fnmatch`-style patterns for choosing repo files: `*` any run of characters (including `/`,
+/// as `huggingface_hub`'s allow patterns), `?` one character; everything else literal.
+enum Glob {
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern.unicodeScalars)
+        let n = Array(name.unicodeScalars)
+        var pi = 0, ni = 0
+        var star = -1, mark = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == n[ni] {
+                pi += 1; ni += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ni; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ni = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Augment
+import DatasetStore
+import Foundation
+
+/// The model backend of `paraphrase` and `write-queries`, and the embedder of the quality gate.
+struct BackendOptions: ParsableArguments {
+    enum Backend: String, ExpressibleByArgument, CaseIterable {
+        case rules, openai, local
+    }
+
+    @Option(help: "Backend: rules (offline, deterministic), openai (any OpenAI-compatible server), local (in-process model).")
+    var backend: Backend = .rules
+
+    @Option(help: "Base URL of the OpenAI-compatible server (openai backend), e.g. http://127.0.0.1:8000/v1.")
+    var baseURL: String = "https://api.openai.com/v1"
+
+    @Option(help: "Model name sent to the server (openai) or model path (local).")
+    var model: String?
+
+    @Option(help: "Environment variable holding the API key (openai).")
+    var apiKeyEnv: String = "OPENAI_API_KEY"
+
+    @Option(help: "Requests in flight at once (openai).")
+    var concurrency = 4
+
+    @Option(help: "Attempts per request, retrying on 429, 5xx, timeouts and malformed answers (openai).")
+    var attempts = 4
+
+    @Option(help: "Seconds before a request times out (openai).")
+    var timeout: Double = 60
+
+    @Option(help: "Seed of the rules backend.")
+    var seed: UInt64 = 0
+
+    func client(store: DatasetStore) throws -> OpenAIChatClient {
+        guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https" else {
+            throw ValidationError("--base-url must be an http(s) URL, got \(baseURL)")
+        }
+        guard let model, !model.isEmpty else { throw ValidationError("the openai backend needs --model NAME") }
+        let key = ProcessInfo.processInfo.environment[apiKeyEnv]
+        return OpenAIChatClient(configuration: .init(baseURL: url, model: model, apiKey: key, maxConcurrentRequests: concurrency,
+                                                     maxAttempts: attempts, timeout: timeout),
+                                cache: ResponseCache(store: store))
+    }
+
+    /// Why the local backend cannot run yet.
+    var localUnavailable: AugmentError {
+        .unavailableBackend(name: "local", reason: model == nil
+            ? "it needs a language model: pass --model PATH to a LLaMA-family GGUF or Hugging Face checkpoint"
+            : "running \(model!) in-process needs the LLaMA runtime, which this build does not include yet; use --backend rules or --backend openai")
+    }
+
+    func paraphraser(store: DatasetStore) throws -> any Paraphraser {
+        switch backend {
+        case .rules: return RulesParaphraser(seed: seed)
+        case .openai: return OpenAIParaphraser(client: try client(store: store))
+        case .local: throw localUnavailable
+        }
+    }
+
+    func queryWriter(store: DatasetStore) throws -> any QueryWritingBackend {
+        switch backend {
+        case .rules: return RulesQueryWriter(seed: seed)
+        case .openai: return OpenAIQueryWriter(client: try client(store: store))
+        case .local: throw localUnavailable
+        }
+    }
+}
+
+/// The sentence embedder of the quality gate.
+struct EmbedderOptions: ParsableArguments {
+    @Option(help: "Cosine similarity to the source below which a rewrite is rejected as drifted (default: the embedder's).")
+    var minSimilarity: Float?
+
+    func gate() -> QualityGate {
+        QualityGate(embedder: HashingEmbedder(), driftThreshold: minSimilarity)
+    }
+}
