@@ -3,7 +3,7 @@ import Testing
 @testable import Model
 
 /// A tiny random BertForMaskedLM saved by Hugging Face as three safetensors shards
-/// (tools/bert_tiny_fixture.py): the index, `bert.` prefix, unused `cls.` head and tanh GELU.
+/// (tools/bert_tiny_fixtures.py): the index, `bert.` prefix, unused `cls.` head and tanh GELU.
 @Suite("BERT from a sharded Hugging Face checkpoint")
 struct BertShardedTests {
     struct Expected: Decodable {

@@ -6,7 +6,7 @@ GELU ("gelu_new"), and the same state dict as pytorch_model.bin (torch.save). Ex
 
 Writes Tests/ModelTests/Fixtures/bert-tiny/.
 
-    /tmp/refenv-model/bin/python tools/bert_tiny_fixture.py
+    /tmp/refenv-model/bin/python tools/bert_tiny_fixtures.py
 """
 import json
 import pathlib
@@ -36,7 +36,7 @@ with torch.no_grad():
     for ids in sequences:
         h = model.bert(input_ids=torch.tensor([ids])).last_hidden_state[0]
         expected.append([float(f"{v:.9g}") for v in h.flatten().tolist()])
-(OUT / "expected.json").write_text(json.dumps({"generator": "tools/bert_tiny_fixture.py",
+(OUT / "expected.json").write_text(json.dumps({"generator": "tools/bert_tiny_fixtures.py",
                                                "sequences": sequences, "hidden": expected}))
 for extra in OUT.glob("generation_config.json"):
     extra.unlink()
