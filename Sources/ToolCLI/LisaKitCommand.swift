@@ -23,6 +23,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             ModelsCommand.self,
             TokenizeCommand.self,
             EmbedCommand.self,
+            MaskCommand.self,
         ]
     )
 }
