@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "TestSupport"]),
+        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
