@@ -42,7 +42,7 @@ struct ParaphraseCommand: AsyncParsableCommand {
             selected.insert(kind)
         }
         let store = try self.store.open()
-        let runner = ParaphraseRunner(store: store, backend: try backendOptions.paraphraser(store: store), gate: embedder.gate())
+        let runner = ParaphraseRunner(store: store, backend: try backendOptions.paraphraser(store: store), gate: try embedder.gate())
         let bar = ProgressBar(label: "paraphrase")
         let report = try await runner.run(ParaphraseOptions(perInstruction: perInstruction, kinds: selected)) { bar.update(done: $0, total: $1) }
         try AugmentReportOutput.print(report, verb: "paraphrase", json: json)

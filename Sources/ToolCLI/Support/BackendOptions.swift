@@ -70,10 +70,33 @@ struct BackendOptions: ParsableArguments {
 
 /// The sentence embedder of the quality gate.
 struct EmbedderOptions: ParsableArguments {
+    enum Choice: String, ExpressibleByArgument, CaseIterable { case auto, minilm, hashing }
+
+    @Option(help: "Embedder of the quality gate: minilm (all-MiniLM-L6-v2, installed by `make models`), hashing (word features, no model), auto (minilm when installed).")
+    var embedder: Choice = .auto
+
+    @Option(help: "Folder of installed models (default: $LISAKIT_MODELS, else ./models).")
+    var models: String?
+
     @Option(help: "Cosine similarity to the source below which a rewrite is rejected as drifted (default: the embedder's).")
     var minSimilarity: Float?
 
-    func gate() -> QualityGate {
-        QualityGate(embedder: HashingEmbedder(), driftThreshold: minSimilarity)
+    func gate() throws -> QualityGate {
+        let folder = models ?? MiniLMEmbedder.modelsDirectory()
+        switch embedder {
+        case .hashing:
+            return QualityGate(embedder: HashingEmbedder(), driftThreshold: minSimilarity)
+        case .minilm:
+            guard let encoder = try MiniLMEmbedder.installed(modelsDirectory: folder) else {
+                throw ValidationError("all-MiniLM-L6-v2 is not installed in \(folder) (run `make models`, or use --embedder hashing)")
+            }
+            return QualityGate(embedder: encoder, driftThreshold: minSimilarity)
+        case .auto:
+            if let encoder = try MiniLMEmbedder.installed(modelsDirectory: folder) {
+                return QualityGate(embedder: encoder, driftThreshold: minSimilarity)
+            }
+            printError("note: all-MiniLM-L6-v2 is not installed in \(folder); the quality gate uses the hashing embedder (run `make models`)")
+            return QualityGate(embedder: HashingEmbedder(), driftThreshold: minSimilarity)
+        }
     }
 }
