@@ -21,6 +21,8 @@ struct LisaKitCommand: AsyncParsableCommand {
             ParaphraseCommand.self,
             WriteQueriesCommand.self,
             ModelsCommand.self,
+            ExportCommand.self,
+            SplitCommand.self,
         ]
     )
 }
