@@ -62,7 +62,7 @@ def check_webdataset(out, expected):
         digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
         if digest != shard["sha256"]:
             mismatches.append({"item": shard["name"], "reason": "sha256 differs from manifest"})
-        dataset = wds.WebDataset(path, shardshuffle=False).decode("l")
+        dataset = wds.WebDataset(path, shardshuffle=False).decode("l8")  # numpy uint8, gray
         count = 0
         for sample in dataset:
             count += 1
@@ -227,7 +227,9 @@ def main():
     if fmt not in checks:
         print(f"unknown format {fmt}", file=sys.stderr)
         return 2
-    result = checks[fmt](out, expected)
+    import contextlib
+    with contextlib.redirect_stdout(sys.stderr):  # pycocotools prints progress on stdout
+        result = checks[fmt](out, expected)
     result["format"] = fmt
     print(json.dumps(result, indent=1, sort_keys=True))
     return 1 if result["mismatches"] or result["checked"] == 0 else 0
