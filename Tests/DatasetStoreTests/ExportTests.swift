@@ -12,8 +12,14 @@ struct ExportCoreTests {
         let folder = TemporaryFolder()
         try folder.write("out/old.txt", Array("x".utf8))
         #expect(throws: ExportError.self) { try OutputFolder(path: folder.file("out"), overwrite: false) }
-        let output = try OutputFolder(path: folder.file("out"), overwrite: true)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
+        // Not an export: --overwrite does not delete someone's files.
+        #expect(throws: ExportError.self) { try OutputFolder(path: folder.file("out"), overwrite: true) }
+        #expect(FileManager.default.fileExists(atPath: folder.file("out/old.txt")))
+        let first = try OutputFolder(path: folder.file("export"), overwrite: false)
+        try first.write("a/b.txt", [1])
+        #expect(throws: ExportError.self) { try OutputFolder(path: folder.file("export"), overwrite: false) }
+        let output = try OutputFolder(path: folder.file("export"), overwrite: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == [OutputFolder.markerName])
     }
 
     @Test(arguments: ["../escape.txt", "/etc/passwd", "a/../../b", "a//b", "", "./x"])

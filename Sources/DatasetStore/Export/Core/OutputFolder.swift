@@ -4,7 +4,8 @@ import Glibc
 /// The folder an export writes into, and the guard that keeps every write inside it.
 ///
 /// Opening refuses a non-empty folder unless `overwrite` is set, in which case its previous
-/// contents are removed first (a clean re-run). Every file is addressed by a relative path that
+/// contents are removed first (a clean re-run) — but only when the folder holds a previous
+/// export (marked by a `.lisakit-export` file), so a mistyped OUT never deletes anyone's files. Every file is addressed by a relative path that
 /// is checked to stay inside the folder (no absolute paths, no `..`, no symbolic link leading
 /// out), and written through `AtomicFile`, so an interrupted export leaves only `.partial`
 /// temporaries, never a file that looks complete but is not.
@@ -27,6 +28,10 @@ public struct OutputFolder: Sendable {
             }
             if !entries.isEmpty {
                 guard overwrite else { throw .outputNotEmpty(path: absolute, entries: entries.count) }
+                guard entries.contains(Self.markerName) else {
+                    throw .badOutput(path: absolute, reason: "it holds files that are not a LisaKit export; refusing to delete them "
+                        + "(choose a new or empty folder)")
+                }
                 for entry in entries {
                     do { try fm.removeItem(atPath: absolute + "/" + entry) } catch {
                         throw .badOutput(path: absolute + "/" + entry, reason: "cannot remove: \(error.localizedDescription)")
@@ -43,7 +48,12 @@ public struct OutputFolder: Sendable {
         }
         self.path = String(cString: resolved)
         free(resolved)
+        try write(Self.markerName, Array("LisaKit export: --overwrite may replace this folder's contents\n".utf8))
     }
+
+    /// The file that marks a folder as a LisaKit export.
+    public static let markerName = ".lisakit-export"
+
 
     /// The absolute path of `relative` inside the folder, with its parent folders created.
     /// Throws `outsideOutput` for absolute paths, `..`, empty components, or a parent that

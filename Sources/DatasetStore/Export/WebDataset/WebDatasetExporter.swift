@@ -71,6 +71,19 @@ public struct WebDatasetExporter {
         init(name: String, split: String, file: AtomicFile) { self.name = name; self.split = split; self.file = file }
     }
 
+    /// One sample ready to write, or the end of an image (for progress and counts).
+    enum Prepared: Sendable {
+        case sample(split: String, members: [(String, [UInt8])], negative: Bool, multiTarget: Bool)
+        case imageDone(withoutInstructions: Bool)
+        case failed(ExportError)
+    }
+
+    /// Memory the prepared-sample queue may hold.
+    static let queueBytes = 64 << 20
+
+    /// Exports. Two stages run at once: a producer thread reads images and builds each sample's
+    /// files (JSON, mask PNG); the calling thread writes them into shards and hashes them. The
+    /// queue between them holds at most `queueBytes`, so memory stays bounded.
     public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> WebDatasetReport {
         guard options.maxSamplesPerShard >= 1 else { throw .invalidOption(name: "--max-samples", reason: "must be at least 1") }
         guard options.maxBytesPerShard >= 4096 else { throw .invalidOption(name: "--max-bytes", reason: "must be at least 4096") }
@@ -90,39 +103,43 @@ public struct WebDatasetExporter {
             report.bytes += bytes
         }
 
-        do {
-            try stream.forEach { (item) throws(ExportError) in
-                defer { done += 1; progress(done, total) }
-                report.images += 1
-                if item.instructions.isEmpty { report.imagesWithoutInstructions += 1; return }
-                let image = item.image
-                let imageBytes: [UInt8]
-                do { imageBytes = try FileBytes.read(item.imagePath) } catch {
-                    throw ExportError.badRecord(record: "image \(image.id) (\(item.imagePath))", field: "file", reason: "\(error)")
-                }
-                let ignore = try ExportMasks.union(item.ignoreAnnotations, width: image.width, height: image.height)
-                let split = item.splitName
-                for instruction in item.instructions {
-                    let key = Self.key(imageID: image.id, instructionID: instruction.id)
-                    var members: [(String, [UInt8])] = [(key + "." + image.format.fileExtension, imageBytes)]
-                    var json = sampleJSON(item, instruction, key: key)
-                    if let ignore { json["ignore"] = ExportJSON.rle(ignore) }
-                    if instruction.targets.count == 1 {
-                        let mask = try instruction.targets[0].rle(width: image.width, height: image.height).decode()
-                        let png: [UInt8]
-                        do { png = try MaskPNG.encode(mask) } catch {
-                            throw ExportError.badRecord(record: "annotation \(instruction.targets[0].id)", field: "mask", reason: "\(error)")
+        let queue = BoundedQueue<Prepared>(capacityBytes: Self.queueBytes)
+        let finished = DispatchSemaphore(value: 0)
+        let producer = Thread { [stream] in
+            defer { finished.signal() }
+            do throws(ExportError) {
+                try stream.forEach { (item) throws(ExportError) in
+                    let samples = try Self.prepare(item)
+                    for sample in samples {
+                        let size = sample.members.reduce(0) { $0 + $1.1.count }
+                        if !queue.push(.sample(split: item.splitName, members: sample.members, negative: sample.negative,
+                                               multiTarget: sample.multiTarget), size: size) {
+                            throw ExportError.writeFailed(path: "", reason: "cancelled")
                         }
-                        members.append((key + ".mask.png", png))
-                    } else if instruction.targets.count > 1 {
-                        var masks: [[String: Any]] = []
-                        for target in instruction.targets { masks.append(ExportJSON.rle(try target.rle(width: image.width, height: image.height))) }
-                        json["masks"] = masks
-                        report.multiTarget += 1
-                    } else {
-                        report.negatives += 1
                     }
-                    members.insert((key + ".json", try ExportJSON.bytes(json, record: "instruction \(instruction.id)")), at: 1)
+                    if !queue.push(.imageDone(withoutInstructions: item.instructions.isEmpty), size: 0) {
+                        throw ExportError.writeFailed(path: "", reason: "cancelled")
+                    }
+                }
+            } catch {
+                _ = queue.push(.failed(error), size: 0)
+            }
+            queue.close()
+        }
+        producer.stackSize = 8 << 20
+        producer.start()
+
+        do throws(ExportError) {
+            while let message = queue.pop() {
+                switch message {
+                case .failed(let error):
+                    throw error
+                case .imageDone(let withoutInstructions):
+                    report.images += 1
+                    if withoutInstructions { report.imagesWithoutInstructions += 1 }
+                    done += 1
+                    progress(done, total)
+                case .sample(let split, let members, let negative, let multiTarget):
                     let size = members.reduce(0) { $0 + TarWriter.memberSize($1.1.count) }
                     if let shard = open[split], shard.samples >= options.maxSamplesPerShard
                         || shard.file.byteCount + size + 2 * TarWriter.blockSize > options.maxBytesPerShard {
@@ -144,13 +161,18 @@ public struct WebDatasetExporter {
                     shard.samples += 1
                     report.samples += 1
                     report.samplesBySplit[split, default: 0] += 1
+                    if negative { report.negatives += 1 }
+                    if multiTarget { report.multiTarget += 1 }
                 }
             }
             for split in open.keys.sorted() { if let shard = open[split] { open[split] = nil; try close(shard) } }
         } catch {
+            queue.close()
+            finished.wait() // the producer stops at its next sample
             for shard in open.values { shard.file.abort() }
             throw error
         }
+        finished.wait()
         report.shards.sort { $0.name < $1.name }
         let manifest: [String: Any] = [
             "format": "webdataset",
@@ -162,7 +184,68 @@ public struct WebDatasetExporter {
         return report
     }
 
-    private func sampleJSON(_ item: ExportItem, _ instruction: ExportInstruction, key: String) -> [String: Any] {
+    struct Sample {
+        var members: [(String, [UInt8])]
+        var negative: Bool
+        var multiTarget: Bool
+    }
+
+    /// The samples of one image: per instruction the image file (original bytes), the JSON and
+    /// the mask PNG (one target) — members in the order they go into the tar.
+    static func prepare(_ item: ExportItem) throws(ExportError) -> [Sample] {
+        guard !item.instructions.isEmpty else { return [] }
+        let image = item.image
+        let imageBytes: [UInt8]
+        do { imageBytes = try FileBytes.read(item.imagePath) } catch {
+            throw ExportError.badRecord(record: "image \(image.id) (\(item.imagePath))", field: "file", reason: "\(error)")
+        }
+        let ignore = try ExportMasks.union(item.ignoreAnnotations, width: image.width, height: image.height)
+        // Rephrasings of one query share a mask: encode it once per image.
+        var maskPNGs: [Int64: [UInt8]] = [:]
+        var samples: [Sample] = []
+        for instruction in item.instructions {
+            let key = Self.key(imageID: image.id, instructionID: instruction.id)
+            var members: [(String, [UInt8])] = [(key + "." + image.format.fileExtension, imageBytes)]
+            var json = sampleJSON(item, instruction, key: key)
+            if let ignore { json["ignore"] = ExportJSON.rle(ignore) }
+            if instruction.targets.count == 1 {
+                let target = instruction.targets[0]
+                let png: [UInt8]
+                if let cached = maskPNGs[target.id] {
+                    png = cached
+                } else {
+                    png = try Self.maskPNG(try target.rle(width: image.width, height: image.height).decode(), annotation: target.id)
+                    maskPNGs[target.id] = png
+                }
+                members.append((key + ".mask.png", png))
+            } else if instruction.targets.count > 1 {
+                var masks: [[String: Any]] = []
+                for target in instruction.targets { masks.append(ExportJSON.rle(try target.rle(width: image.width, height: image.height))) }
+                json["masks"] = masks
+            }
+            members.insert((key + ".json", try ExportJSON.bytes(json, record: "instruction \(instruction.id)")), at: 1)
+            samples.append(Sample(members: members, negative: instruction.targets.isEmpty, multiTarget: instruction.targets.count > 1))
+        }
+        return samples
+    }
+
+    /// A mask as an 8-bit gray PNG, 0 and 255. Deflate level 1: masks are long runs, level 1
+    /// compresses them nearly as well as 6 at a fraction of the time.
+    static func maskPNG(_ mask: BinaryMask, annotation: Int64) throws(ExportError) -> [UInt8] {
+        let count = mask.count
+        let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            mask.pixels.withUnsafeBufferPointer { pixels in
+                for i in 0..<count { out[i] = pixels[i] &* 255 }
+            }
+            initialized = count
+        }
+        let buffer = PixelBuffer(width: mask.width, height: mask.height, channels: 1, samples: samples)
+        do { return try PNGCodec.encode(buffer, compressionLevel: 1) } catch {
+            throw .badRecord(record: "annotation \(annotation)", field: "mask", reason: error.description)
+        }
+    }
+
+    private static func sampleJSON(_ item: ExportItem, _ instruction: ExportInstruction, key: String) -> [String: Any] {
         let image = item.image
         var json: [String: Any] = [
             "key": key,
