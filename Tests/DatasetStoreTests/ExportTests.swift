@@ -296,6 +296,30 @@ struct ExporterTests {
         #expect(image.width == 40 && image.height == 30)
     }
 
+    @Test func reasonSegDropsEXIFOrientationSoLISASeesTheMasksGrid() throws {
+        let folder = TemporaryFolder()
+        let store = try folder.store()
+        let source = repositoryRoot + "/Tests/AnnotateTests/Fixtures/codecs/orientation6.jpg"
+        let copy = try folder.write("img/rotated.jpg", [UInt8](try Data(contentsOf: URL(fileURLWithPath: source))))
+        _ = try ImageRegistrar(store: store).register([copy], options: ImageRegistrationOptions(split: .train))
+        let image = try #require(try store.read { db in try ImageRecord.fetchOne(db, sql: "SELECT * FROM images") })
+        try store.write { db in
+            let writer = RecordWriter(db)
+            let polygon = try Polygon(exterior: [1, 1, Double(image.width - 2), 1, 1, Double(image.height - 2)])
+            let target = try writer.insert(try AnnotationGeometry.polygons([polygon], imageWidth: image.width, imageHeight: image.height)
+                .annotation(imageID: image.id, categoryID: nil, instanceKey: "t")).id
+            try writer.insert(NewInstruction(imageID: image.id, key: "q", text: "the corner", kind: .referring, isSentence: false,
+                                             targetAnnotationIDs: [target]))
+        }
+        let out = folder.file("rs")
+        let report = try ReasonSegExporter(stream: ExportStream(store: store, filter: ExportFilter())).run(to: out)
+        #expect(report.reencodedForOrientation == 1 && report.exact == 1)
+        let written = try FileBytes.read(out + "/train/rotated.jpg")
+        let info = try JPEGCodec.info(written)
+        #expect(info.orientation == nil || info.orientation == .up)
+        #expect(info.width == image.width && info.height == image.height)
+    }
+
     @Test func lisaPolygonConverterIsExactOnHoleFreeMasks() throws {
         let folder = repositoryRoot + "/Tests/AnnotateTests/Fixtures/masks"
         var checked = 0

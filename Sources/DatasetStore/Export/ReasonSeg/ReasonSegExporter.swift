@@ -34,6 +34,9 @@ public struct ReasonSegReport: Sendable, Codable, Equatable {
     public var instructions = 0
     /// Images re-encoded to JPEG because they were stored in another format.
     public var convertedToJPEG = 0
+    /// JPEGs re-encoded without their EXIF orientation tag (LISA's `cv2.imread` applies the tag,
+    /// which would turn the image away from the masks, drawn on the stored pixel grid).
+    public var reencodedForOrientation = 0
     /// Masks that were traced into polygons (RLE geometry, or polygons with holes).
     public var tracedMasks = 0
     /// Files whose masks LISA's rule rebuilds exactly.
@@ -108,7 +111,15 @@ public struct ReasonSegExporter {
                 do {
                     let original = try FileBytes.read(item.imagePath)
                     if image.format == .jpeg {
-                        imageBytes = original
+                        let orientation = try JPEGCodec.info(original, source: item.imagePath).orientation
+                        if let orientation, orientation != .up {
+                            // cv2.imread would rotate the pixels away from our masks' grid: store them as they are, untagged.
+                            let pixels = try JPEGCodec.decode(original, source: item.imagePath, applyOrientation: false)
+                            imageBytes = try JPEGCodec.encode(pixels, quality: options.jpegQuality)
+                            report.reencodedForOrientation += 1
+                        } else {
+                            imageBytes = original
+                        }
                     } else {
                         var pixels = try PNGCodec.decode(original, source: item.imagePath).eightBit
                         if pixels.channels == 2 || pixels.channels == 4 { pixels = Self.dropAlpha(pixels) }
