@@ -72,6 +72,34 @@ struct ExportCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".partial") }.isEmpty)
     }
 
+    @Test("memory stays bounded: exporting >100 MB of samples peaks far below it")
+    func boundedMemory() throws {
+        // 200 distinct noise JPEGs of ~280 kB: two samples each, so ~110 MB of shards.
+        let w = 640, h = 480
+        var noise = [UInt8](repeating: 0, count: w * h * 3)
+        var state: UInt64 = 88172645463325252
+        for i in noise.indices { state ^= state << 13; state ^= state >> 7; state ^= state << 17; noise[i] = UInt8(truncatingIfNeeded: state) }
+        for index in 0..<200 {
+            // A distinct flat 16x16 block per image (a single pixel could quantize away).
+            for y in 0..<16 { for x in 0..<16 { noise[(y * w + x) * 3] = UInt8(index & 0xff); noise[(y * w + x) * 3 + 1] = UInt8(index >> 8) * 90 } }
+            try folder.write("big/train/n\(index).jpg", try JPEGCodec.encode(PixelBuffer(width: w, height: h, channels: 3, samples: noise), quality: 90))
+            let json: [String: Any] = ["text": ["noise \(index)", "static \(index)"], "is_sentence": false,
+                                       "shapes": [["label": "target", "points": [[10, 10], [300, 40], [100, 400]]]]]
+            try folder.write("big/train/n\(index).json", [UInt8](try JSONSerialization.data(withJSONObject: json)))
+        }
+        let db = folder.file("big.db")
+        #expect(CLI.run(["init", db]).status == 0)
+        let imported = CLI.run(["import", "reasonseg", "--db", db, folder.file("big")])
+        #expect(imported.status == 0 && imported.stdout.contains("images 200 added"), "\(imported.stdout)")
+        let result = CLI.run(["export", "webdataset", "--db", db, folder.file("big-out"), "--max-bytes", "500000000", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let bytes = try #require(report["bytes"] as? Int)
+        #expect(bytes > 100_000_000 && report["samples"] as? Int == 400, "\(report)")
+        // One shard of >100 MB was written; the process never held it (16 MiB queue + runtime).
+        #expect(result.maxRSSKiB * 1024 < bytes / 2, "peak RSS \(result.maxRSSKiB) KiB for \(bytes) bytes of shards")
+    }
+
     @Test("every format from the CLI, filters, and split by group")
     func formatsAndSplit() throws {
         let db = try store(count: 12)

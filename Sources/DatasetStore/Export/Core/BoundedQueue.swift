@@ -5,7 +5,7 @@ import Foundation
 /// side.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [(Element, Int)] = []
+    private var items: [(Element, Int)?] = []
     private var head = 0
     private var bytes = 0
     private let capacity: Int
@@ -30,8 +30,8 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let (element, size) = items[head]
+        guard head < items.count, let (element, size) = items[head] else { return nil }
+        items[head] = nil // release the element's memory now, not at the next compaction
         head += 1
         if head > 1024 && head * 2 > items.count { items.removeFirst(head); head = 0 }
         bytes -= size

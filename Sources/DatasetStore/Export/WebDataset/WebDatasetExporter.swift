@@ -79,7 +79,7 @@ public struct WebDatasetExporter {
     }
 
     /// Memory the prepared-sample queue may hold.
-    static let queueBytes = 64 << 20
+    static let queueBytes = 16 << 20
 
     /// Exports. Two stages run at once: a producer thread reads images and builds each sample's
     /// files (JSON, mask PNG); the calling thread writes them into shards and hashes them. The
