@@ -239,6 +239,13 @@ struct ExporterTests {
         let negatives = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: out + "/annotations/negatives_val.json"))) as? [[String: Any]])
         #expect(negatives.compactMap { $0["id"] as? Int64 } == [fixture.negative])
+        // Deterministic: a second export is byte-identical.
+        let again = fixture.folder.file("coco2")
+        _ = try COCOExporter(stream: ExportStream(store: fixture.store, filter: ExportFilter(), pageSize: 1),
+                             options: COCOOptions(segmentation: form)).run(to: again)
+        for file in report.files {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: again + "/" + file)), "\(file)")
+        }
     }
 
     @Test func llavaConversations() throws {
