@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate", "Serialization", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "TestSupport"]),
     ],

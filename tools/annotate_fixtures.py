@@ -6,10 +6,13 @@ polylines, resize INTER_NEAREST) in two versions -- the one LISA pins (opencv-py
 "legacy" fill rule) and a current one (>= 4.11, here 5.x) -- scikit-image sample images for
 real masks, and numpy transcriptions of LISA's loader/metric formulas (lisa.md).
 
-Usage (from the repository root):
+Usage (from the repository root; `make fixtures` runs it with the reference venv):
   python3 -m venv /tmp/refenv-annotate && /tmp/refenv-annotate/bin/pip install pycocotools opencv-python-headless numpy scikit-image
-  python3 -m venv /tmp/refenv-annotate-cv48 && /tmp/refenv-annotate-cv48/bin/pip install "numpy<2" opencv-python-headless==4.8.0.74
-  /tmp/refenv-annotate/bin/python tools/annotate_fixtures.py --legacy-python /tmp/refenv-annotate-cv48/bin/python
+  /tmp/refenv-annotate/bin/python tools/annotate_fixtures.py [--legacy-python PATH]
+
+The legacy OpenCV runs in a second venv (opencv-python-headless 4.8.0.74 needs numpy < 2):
+--legacy-python, else $LISAKIT_LEGACY_CV_PYTHON, else ~/.cache/lisakit-refenv-opencv48, which
+is created with pip on first use.
 
 Big masks (4096x4096, long runs) are not stored: the fixture holds the pattern that builds
 them (XOR of circles / rectangles / checkerboards, re-built by the Swift tests) and the
@@ -107,10 +110,22 @@ def write_png(path, mask):
     cv2.imwrite(path, (mask * 255).astype(np.uint8), [cv2.IMWRITE_PNG_COMPRESSION, 9])
 
 
+def legacy_python(given):
+    """The Python of a venv with LISA's OpenCV (4.8.0.74), created on first use."""
+    if given:
+        return given
+    venv = os.path.join(os.path.expanduser("~"), ".cache", "lisakit-refenv-opencv48")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "numpy<2", "opencv-python-headless==4.8.0.74"], check=True)
+    return python
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--opencv-worker", action="store_true")
-    ap.add_argument("--legacy-python", default="/tmp/refenv-annotate-cv48/bin/python")
+    ap.add_argument("--legacy-python", default=os.environ.get("LISAKIT_LEGACY_CV_PYTHON"))
     args = ap.parse_args()
     if args.opencv_worker:
         return opencv_worker()
@@ -316,6 +331,9 @@ def main():
                   {"label": "target", "points": [[30.9, 30.9], [50.1, 30.2], [40.5, 50.5]]}], ["a", "b"], False)
     add_reasonseg("cp1252_label", 60, 60, [{"label": "caf\u00e9 target", "points": [[10, 10], [50, 12], [30, 50]]}],
                   ["caf\u00e9"], True, encoding="cp1252")
+    add_reasonseg("equal_area_order", 50, 50, [{"label": "target", "points": [[10, 10], [40, 10], [40, 40], [10, 40]]},
+                  {"label": "ignore", "points": [[10, 10], [40, 10], [40, 40], [10, 40]]},
+                  {"label": "target", "points": [[20.5, 5], [45, 5], [45, 30], [20.5, 30]]}], ["tie"], True)
     add_reasonseg("tiny_shapes", 40, 40, [{"label": "target", "points": [[20, 20]]},
                   {"label": "target", "points": [[3, 3], [30, 9]]}], ["dot"], True)
 
@@ -324,9 +342,7 @@ def main():
                               capture_output=True, text=True, check=True)
         return json.loads(proc.stdout)
     current = run_worker(sys.executable)
-    legacy = run_worker(args.legacy_python) if args.legacy_python and os.path.exists(args.legacy_python) else None
-    if legacy is None:
-        raise SystemExit("need the legacy OpenCV (4.8.0.74) venv: --legacy-python")
+    legacy = run_worker(legacy_python(args.legacy_python))
     opencv_cases, rs_expected, k = [], [], 0
     for job, cur, leg in zip(jobs, current["results"], legacy["results"]):
         if job["kind"] == "reasonseg":
@@ -341,6 +357,27 @@ def main():
         opencv_cases.append(case)
     opencv_fixture = {"legacy_version": legacy["version"], "current_version": current["version"],
                       "cases": opencv_cases, "reasonseg": rs_expected}
+
+    # ------------------------------------------------------------ even-odd polygons with holes (skimage)
+    from skimage.draw import polygon as sk_polygon
+    evenodd = []
+    for i in range(25):
+        h, w = int(rng.integers(20, 100)), int(rng.integers(20, 100))
+        cx, cy = rng.uniform(0.2 * w, 0.8 * w), rng.uniform(0.2 * h, 0.8 * h)
+        def ring(cx, cy, rmin, rmax, n):
+            ang = np.sort(rng.uniform(0, 2 * np.pi, n))
+            rr = rng.uniform(rmin, rmax, n)
+            return [round(float(v), 3) for xy in zip(cx + rr * np.cos(ang), cy + rr * np.sin(ang)) for v in xy]
+        ext = ring(cx, cy, 0.3 * min(h, w), 0.7 * max(h, w), int(rng.integers(3, 20)))
+        holes = [ring(cx + rng.uniform(-3, 3), cy + rng.uniform(-3, 3), 1, 0.25 * min(h, w), int(rng.integers(3, 9)))
+                 for _ in range(int(rng.integers(0, 3)))]
+        m = np.zeros((h, w), bool)
+        for r in [ext] + holes:
+            pts = np.array(r).reshape(-1, 2)
+            rr, cc = sk_polygon(pts[:, 1] - 0.5, pts[:, 0] - 0.5, shape=(h, w))   # pixel centres at (x+0.5, y+0.5)
+            t = np.zeros((h, w), bool); t[rr, cc] = True
+            m ^= t
+        evenodd.append({"h": h, "w": w, "exterior": ext, "holes": holes, "string": rle_of(m.astype(np.uint8))})
 
     # ------------------------------------------------------------ resize / bilinear / metrics
     resize_cases = []
@@ -364,8 +401,13 @@ def main():
         return ((one - ly)[:, None] * top + ly[:, None] * bot).astype(np.float32)
     logits = (rng.standard_normal((13, 17)) * 4).astype(np.float32)
     up = torch_bilinear(logits, 40, 29)
+    # an independent check of the torch formula: OpenCV's INTER_LINEAR uses the same
+    # half-pixel mapping and edge clamping (float32 arithmetic, tiny rounding differences)
+    up_cv = cv2.resize(logits, (29, 40), interpolation=cv2.INTER_LINEAR)
+    assert np.abs(up_cv - up).max() < 1e-4
     bilinear_case = {"w": 17, "h": 13, "logits": [float(v) for v in logits.reshape(-1)], "out_w": 29, "out_h": 40,
-                     "values": [float(v) for v in up.reshape(-1)], "mask": rle_of((up > 0).astype(np.uint8))}
+                     "values": [float(v) for v in up.reshape(-1)], "cv2_values": [float(v) for v in up_cv.reshape(-1)],
+                     "mask": rle_of((up > 0).astype(np.uint8))}
 
     # LISA metrics: intersectionAndUnionGPU (K=2, ignore 255) + acc_iou / cIoU, in float32 like torch.
     metric_pairs = []
@@ -398,7 +440,7 @@ def main():
     fixture = {"generator": "tools/annotate_fixtures.py",
                "versions": {"pycocotools": __import__("importlib.metadata").metadata.version("pycocotools"), "numpy": np.__version__,
                             "opencv_current": current["version"], "opencv_legacy": legacy["version"]},
-               "rle": rle_cases, "iou": iou_fixture, "polygons": poly_cases, "boxes": bbox_cases,
+               "rle": rle_cases, "iou": iou_fixture, "evenodd": evenodd, "polygons": poly_cases, "boxes": bbox_cases,
                "opencv": opencv_fixture, "resize": resize_cases, "bilinear": bilinear_case, "metrics": metrics_fixture}
     with open(os.path.join(OUT, "annotate_fixtures.json"), "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

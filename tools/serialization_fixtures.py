@@ -5,11 +5,12 @@ Independent references: Python's own `zipfile` and `pickle` write (and re-read) 
 `expected.json` records what they read, in a typed JSON form the Swift tests compare exactly.
 Run: python3 tools/serialization_fixtures.py   (stdlib only)
 """
-import collections, hashlib, io, json, os, pickle, struct, sys, zipfile, zlib
+import collections, gzip, hashlib, io, json, os, pickle, struct, sys, zipfile, zlib
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Tests", "SerializationTests", "Fixtures")
 ZIPS = os.path.join(ROOT, "zip")
 PICKLES = os.path.join(ROOT, "pickle")
+COMPRESS = os.path.join(ROOT, "compress")
 
 
 def typed(v):
@@ -176,6 +177,20 @@ def main():
     open(os.path.join(ZIPS, "badcrc.zip"), "wb").write(bytes(bad))
     open(os.path.join(ZIPS, "truncated.zip"), "wb").write(raw[: len(raw) // 2])
     open(os.path.join(ZIPS, "notzip.zip"), "wb").write(b"this is not a zip archive at all, just text" * 3)
+
+    # --- zlib / gzip streams (Python's zlib and gzip modules write them) ---
+    os.makedirs(COMPRESS, exist_ok=True)
+    depth = struct.pack("<4800H", *((i * 37) % 4000 for i in range(4800)))  # like a .sens depth frame
+    streams = {
+        "depth.zlib": zlib.compress(depth, 6),
+        "text.gz": gzip.compress(text, mtime=0),
+        "zeros.zlib": zlib.compress(bytes(3_000_000), 9),
+    }
+    originals = {"depth.zlib": depth, "text.gz": text, "zeros.zlib": bytes(3_000_000)}
+    expected["compress"] = {}
+    for name, data in streams.items():
+        open(os.path.join(COMPRESS, name), "wb").write(data)
+        expected["compress"][name] = {"size": len(originals[name]), "sha256": hashlib.sha256(originals[name]).hexdigest()}
 
     # --- pickles ---
     data = sample_data()

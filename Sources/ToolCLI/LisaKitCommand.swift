@@ -21,6 +21,8 @@ struct LisaKitCommand: AsyncParsableCommand {
             ParaphraseCommand.self,
             WriteQueriesCommand.self,
             ModelsCommand.self,
+            TokenizeCommand.self,
+            MaskCommand.self,
             ExportCommand.self,
             SplitCommand.self,
         ]

@@ -88,10 +88,26 @@ struct BadInputTests {
         }
         let huge = try parse(#"{"shapes": [{"label": "a", "points": [[1, 2], [3e12, 4], [5, 6]]}]}"#)
         #expect(throws: ReasonSegError.self) { try ReasonSegRasterizer.mask(for: huge, width: 10, height: 10) }
+        let oddPoint = ReasonSegAnnotation(texts: [], isSentence: nil, shapes: [LabeledShape(label: "a", points: [[1, 2], [3]])])
+        #expect(throws: ReasonSegError.self) { try ReasonSegRasterizer.mask(for: oddPoint, width: 10, height: 10) }
         let empty = try parse(#"{"shapes": [{"label": "a", "points": []}]}"#)
         #expect(throws: ReasonSegError.self) { try ReasonSegRasterizer.mask(for: empty, width: 10, height: 10) }
         #expect(throws: ReasonSegError.self) { try ReasonSegRasterizer.mask(for: empty, width: 0, height: 10) }
         #expect(throws: ReasonSegError.self) { try ReasonSegRasterizer.imageSize(annotation: empty, imagePath: nil, source: "x.json") }
+    }
+
+    @Test("zero-size masks and canvases")
+    func zeroSize() throws {
+        var canvas = LabelMask(width: 0, height: 0)
+        OpenCVDrawing.fillPoly(&canvas, contours: [[PixelPoint(x: -5, y: -5), PixelPoint(x: 5, y: -5), PixelPoint(x: 0, y: 5)]], value: 1)
+        OpenCVDrawing.polylines(&canvas, contours: [[PixelPoint(x: 0, y: 0), PixelPoint(x: 3, y: 3)]], closed: true, value: 1)
+        #expect(canvas.values.isEmpty)
+        let empty = BinaryMask(width: 0, height: 7)
+        #expect(RLE(encoding: empty).counts == [0])
+        #expect(RLE(encoding: empty).decode() == empty)
+        #expect(ContourTracer.trace(empty).isEmpty)
+        #expect(try RLE(polygon: [0, 0, 3, 0, 3, 3], height: 0, width: 4).counts == [0])
+        #expect(EvenOddRasterizer.rasterize([try Polygon(exterior: [0, 0, 3, 0, 3, 3])], width: 4, height: 0).count == 0)
     }
 
     @Test("mask PNG errors name the file")

@@ -47,3 +47,21 @@ struct ContourTests {
         #expect(EvenOddRasterizer.rasterize(polygons, width: 5, height: 5) == mask)
     }
 }
+
+@Suite("Mask → LISA polygons (exact under LISA's loader)")
+struct LISAPolygonExportTests {
+    @Test("LISA's rule rasterizes the exported polygons back to the mask exactly",
+          arguments: ContourTests.sampleMasks)
+    func exact(name: String) throws {
+        let mask = try AnnotateFixtures.mask("masks/\(name).png")
+        let polygons = LISAPolygonExport.polygons(from: mask)
+        let annotation = ReasonSegAnnotation(texts: [], isSentence: nil, shapes: polygons.map { polygon in
+            LabeledShape(label: "target", points: polygon.map { [Double($0.x), Double($0.y)] })
+        })
+        for rule in OpenCVDrawing.FillRule.allCases {
+            let back = try ReasonSegRasterizer.mask(for: annotation, width: max(mask.width, 1), height: max(mask.height, 1), rule: rule)
+            let iou = try mask.iou(back.target)
+            #expect(back.target == mask, "\(name) \(rule): IoU \(iou)")
+        }
+    }
+}

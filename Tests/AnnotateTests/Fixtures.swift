@@ -30,11 +30,14 @@ struct AnnotateFixtures: Decodable {
     struct ReasonSegCase: Decodable { let file: String; let h: Int; let w: Int; let legacy: Labels; let current: Labels }
     struct OpenCVFixture: Decodable { let legacy_version: String; let current_version: String; let cases: [OpenCVCase]; let reasonseg: [ReasonSegCase] }
     struct ResizeCase: Decodable { let mask: String; let w: Int; let h: Int; let string: String }
-    struct BilinearCase: Decodable { let w: Int; let h: Int; let logits: [Float]; let out_w: Int; let out_h: Int; let values: [Float]; let mask: String }
+    struct BilinearCase: Decodable { let w: Int; let h: Int; let logits: [Float]; let out_w: Int; let out_h: Int; let values: [Float]; let cv2_values: [Float]; let mask: String }
     struct MetricPair: Decodable { let pred: String; let target: String; let ignore: String; let h: Int; let w: Int; let iou: Double }
     struct MetricsFixture: Decodable { let pairs: [MetricPair]; let giou: Double; let ciou: Double }
 
+    struct EvenOddCase: Decodable { let h: Int; let w: Int; let exterior: [Double]; let holes: [[Double]]; let string: String }
+
     let versions: Versions
+    let evenodd: [EvenOddCase]
     let rle: [RLECase]
     let iou: IoUFixture
     let polygons: [PolygonCase]

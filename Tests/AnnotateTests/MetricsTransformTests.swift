@@ -48,6 +48,7 @@ struct MetricsTransformTests {
         let c = try AnnotateFixtures.load().bilinear
         let values = try MaskResize.bilinear(c.logits, width: c.w, height: c.h, toWidth: c.out_w, height: c.out_h)
         #expect(zip(values, c.values).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+        #expect(zip(values, c.cv2_values).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })   // cv2.resize INTER_LINEAR
         let mask = try MaskResize.bilinearMask(c.logits, width: c.w, height: c.h, toWidth: c.out_w, height: c.out_h)
         #expect(mask == (try decodeRLE(c.mask, height: c.out_h, width: c.out_w)))
     }

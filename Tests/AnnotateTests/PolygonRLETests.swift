@@ -27,6 +27,17 @@ struct PolygonRLETests {
         }
     }
 
+    @Test("even-odd rasterization of polygons with holes matches skimage's pixel-centre test")
+    func evenOdd() throws {
+        let cases = try AnnotateFixtures.load().evenodd
+        #expect(cases.count >= 20)
+        for (i, c) in cases.enumerated() {
+            let polygon = try Polygon(exterior: c.exterior, holes: c.holes)
+            let rle = RLE(polygons: [polygon], height: c.h, width: c.w)
+            #expect(rle.compressedCounts == c.string, "case \(i)")
+        }
+    }
+
     @Test("polygon JSON shape, area and bbox")
     func polygonJSON() throws {
         let json = #"[{"exterior": [0, 0, 10, 0, 10, 10, 0, 10], "holes": [[2, 2, 4, 2, 4, 4, 2, 4]]}, {"exterior": [20, 20, 30, 20, 25, 30]}]"#

@@ -7,7 +7,7 @@ import TestSupport
 /// The openai backend against a real HTTP server on loopback speaking the chat-completions protocol.
 @Suite("OpenAI-compatible backend over HTTP")
 struct OpenAIBackendTests {
-    static func completion(_ content: String) -> LoopbackHTTPServer.Response {
+    static func completion(_ content: String) -> TestHTTPResponse {
         let escaped = String(data: try! JSONSerialization.data(withJSONObject: [content], options: [.fragmentsAllowed]), encoding: .utf8)!
         return .json(#"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"#
                      + String(escaped.dropFirst().dropLast()) + "}}]}")
@@ -31,7 +31,7 @@ struct OpenAIBackendTests {
         let sent = try #require(server.requests.first)
         #expect(sent.method == "POST" && sent.path == "/v1/chat/completions")
         #expect(sent.headers["authorization"] == "Bearer sk-test")
-        let body = try #require(try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(sent.body)) as? [String: Any])
         #expect(body["model"] as? String == "test-model")
         let messages = try #require(body["messages"] as? [[String: String]])
         #expect(messages.map { $0["role"] } == ["system", "user"] && messages[1]["content"] == request.text)
@@ -132,7 +132,7 @@ final class Counter: @unchecked Sendable {
     func next() -> Int { lock.withLock { defer { value += 1 }; return value } }
 }
 
-extension LoopbackHTTPServer.Response {
+extension TestHTTPResponse {
     func with(header name: String, _ value: String) -> Self {
         var copy = self
         copy.headers[name] = value

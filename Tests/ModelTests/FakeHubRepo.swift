@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Serialization
 
@@ -24,6 +25,8 @@ final class FakeHubRepo: @unchecked Sendable {
     var advertisedSHA256: String?
     /// When set, the listing advertises this blob id for `config.json`.
     var advertisedBlobID: String?
+    /// When set, LFS files answer with a 302 to `/cdn/SHA256` (as the Hub sends them to its CDN).
+    var redirectLFS = false
     /// When set, requests must carry `Authorization: Bearer TOKEN`.
     var requiredToken: String?
 
@@ -54,12 +57,19 @@ final class FakeHubRepo: @unchecked Sendable {
         for revision in ["main", Self.commit] where path == "/api/models/\(Self.repo)/revision/\(revision)" {
             return TestHTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: listing())
         }
+        if path.hasPrefix("/cdn/"), let file = files.first(where: { $0.lfs && "/cdn/" + SHA256.hex(of: $0.bytes) == path }) {
+            return LoopbackHTTPServer.serve(file.bytes, for: request)
+        }
         let prefix = "/\(Self.repo)/resolve/\(Self.commit)/"
         guard path.hasPrefix(prefix), let file = file(String(path.dropFirst(prefix.count))) else {
             return TestHTTPResponse(status: 404, body: Array("not found".utf8))
         }
         // As the Hub: LFS files are tagged by sha256, regular files by git blob id.
         let etag = file.lfs ? SHA256.hex(of: file.bytes) : SHA1.gitBlobID(size: file.bytes.count) { $0.update(file.bytes) }
+        if file.lfs, lock.withLock({ redirectLFS }) {
+            return TestHTTPResponse(status: 302, headers: ["Location": "/cdn/\(etag)", "X-Linked-Etag": "\"\(etag)\"",
+                                                           "X-Repo-Commit": Self.commit])
+        }
         var response = LoopbackHTTPServer.serve(file.bytes, for: request,
                                                 headers: ["ETag": "\"\(etag)\"", "X-Repo-Commit": Self.commit])
         if request.method == "GET", request.headers["range"] == nil, let cut = lock.withLock({ cuts.removeValue(forKey: path) }) {

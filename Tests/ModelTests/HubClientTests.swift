@@ -1,4 +1,8 @@
+import TestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 import Serialization
 import Testing
@@ -100,6 +104,36 @@ struct HubClientTests {
         let snapshot = try await HubClient(configuration: s.configuration(attempts: 3)).pull(repo: FakeHubRepo.repo)
         #expect(try contents("\(snapshot.path)/model.safetensors") == s.hub.file("model.safetensors")!.bytes)
         #expect(s.server.requests.contains { $0.headers["range"] == "bytes=77777-" })
+    }
+
+    @Test("LFS files redirected to a CDN path are followed")
+    func redirect() async throws {
+        let s = try Setup()
+        defer { s.cleanup() }
+        s.hub.redirectLFS = true
+        let snapshot = try await HubClient(configuration: s.configuration()).pull(repo: FakeHubRepo.repo)
+        #expect(try contents("\(snapshot.path)/model.safetensors") == s.hub.file("model.safetensors")!.bytes)
+        #expect(s.server.requests.contains { $0.path.hasPrefix("/cdn/") })
+    }
+
+    @Test("a file another process is downloading (flock held on its lock) is waited for, then fetched")
+    func lockedByAnotherProcess() async throws {
+        let s = try Setup()
+        defer { s.cleanup() }
+        let weights = s.hub.file("model.safetensors")!.bytes
+        let lockPath = s.root.appendingPathComponent("hub/.locks/models--acme--tiny-model/\(SHA256.hex(of: weights)).lock").path
+        try FileManager.default.createDirectory(atPath: (lockPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let fd = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0 && flock(fd, LOCK_EX) == 0)
+        var impatient = s.configuration()
+        impatient.lockTimeout = 0.3
+        await #expect(throws: HubError.locked(path: lockPath)) {
+            _ = try await HubClient(configuration: impatient).pull(repo: FakeHubRepo.repo)
+        }
+        flock(fd, LOCK_UN)
+        close(fd)
+        let snapshot = try await HubClient(configuration: impatient).pull(repo: FakeHubRepo.repo)
+        #expect(try contents("\(snapshot.path)/model.safetensors") == weights)
     }
 
     @Test("a wrong sha256 discards the download")
@@ -214,6 +248,7 @@ struct HubClientTests {
         let d = HubConfiguration.fromEnvironment(["HOME": "/home/u"])
         #expect(d.endpoint == "https://huggingface.co" && d.token == nil && !d.offline)
         #expect(d.cacheDirectory == "/home/u/.cache/huggingface/hub")
+        #expect(d.modelsDirectory == FileManager.default.currentDirectoryPath + "/models")
         #expect(HubConfiguration.fromEnvironment(["HOME": "/h", "HF_HUB_CACHE": "/c", "HF_HOME": "/x"]).cacheDirectory == "/c")
     }
 

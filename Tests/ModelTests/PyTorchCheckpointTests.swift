@@ -75,6 +75,18 @@ struct PyTorchCheckpointTests {
         #expect(throws: MappedFileError.self) { _ = try PyTorchCheckpoint(path: ModelFixtures.path("torch/nope.pth")) }
     }
 
+    @Test("a tensor reaching past its storage is refused", arguments: [
+        ([2, 3], [3, 1], 0, true), ([2, 3], [3, 1], 1, false), ([3, 2], [1, 3], 0, true), ([3, 2], [1, 3], 1, false),
+        ([2, 2], [4, 1], 0, true), ([2, 2], [5, 1], 0, false),
+        ([0, 5], [5, 1], 9, true), ([6], [-1], 5, false), ([2], [1, 1], 0, false),
+    ])
+    func bounds(_ shape: [Int], _ strides: [Int], _ offset: Int, _ valid: Bool) {
+        let storage = CheckpointStorage(.owned([UInt8](repeating: 0, count: 6 * 4)))
+        let made = try? CheckpointTensor(dtype: .float32, shape: shape, strides: strides, storageOffset: offset,
+                                         storage: storage, name: "t", path: "inline")
+        #expect((made != nil) == valid)
+    }
+
     @Test("a sharded index naming a tensor its shard lacks is refused")
     func shardMismatch() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shard-\(UUID().uuidString)")

@@ -51,6 +51,13 @@ struct UnpicklerTests {
         #expect(refs[2]["sentences"]?.arrayValue?.first?["raw"]?.stringValue == "café table 'right' \"side\"")
     }
 
+    @Test("loading straight from a file path")
+    func fromPath() throws {
+        let value = try Unpickler.load(contentsOf: Fixtures.path("pickle/refs_py2_p2.p"))
+        #expect(value.arrayValue?.count == 3)
+        #expect(throws: MappedFileError.self) { _ = try Unpickler.load(contentsOf: Fixtures.path("pickle/missing.p")) }
+    }
+
     @Test("globals that could run code are refused", arguments: ["evil_system", "evil_eval"], [0, 2, 4])
     func malicious(_ kind: String, _ proto: Int) throws {
         #expect {

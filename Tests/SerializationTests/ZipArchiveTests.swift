@@ -111,3 +111,34 @@ struct SHA1Tests {
         #expect(SHA1.gitBlobID(size: content.count) { $0.update(content) } == "11dc2133678c5d9124cba0b6e69b959508e4cc31")
     }
 }
+
+@Suite("Inflate")
+struct InflateTests {
+    @Test("zlib and gzip streams written by Python inflate exactly", arguments: [
+        ("depth.zlib", InflateFormat.zlib), ("text.gz", .gzip), ("zeros.zlib", .zlib),
+    ])
+    func streams(_ name: String, _ format: InflateFormat) throws {
+        let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("compress/\(name)"))))
+        let want = (try Fixtures.expected()["compress"] as! [String: [String: Any]])[name]!
+        let size = want["size"] as! Int
+        // Unknown size (the buffer grows) and known size (one allocation) agree.
+        let grown = try Inflate.decompress(input, format: format)
+        #expect(grown.count == size && SHA256.hex(of: grown) == want["sha256"] as! String)
+        #expect(try Inflate.decompress(input, format: format, expectedSize: size) == grown)
+        #expect(throws: InflateError.sizeMismatch(expected: size - 1, actual: size)) {
+            _ = try Inflate.decompress(input, format: format, expectedSize: size - 1)
+        }
+    }
+
+    @Test("limits, wrong wrappers and damage are errors")
+    func failures() throws {
+        let zeros = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("compress/zeros.zlib"))))
+        #expect(throws: InflateError.tooLarge(limit: 1_000_000)) { _ = try Inflate.decompress(zeros, format: .zlib, limit: 1_000_000) }
+        #expect(throws: InflateError.self) { _ = try Inflate.decompress(zeros, format: .gzip) }
+        #expect(throws: InflateError.self) { _ = try Inflate.decompress(Array(zeros.prefix(zeros.count / 2)), format: .zlib) }
+        var flipped = zeros
+        flipped[flipped.count - 2] ^= 0xFF // adler32 trailer
+        #expect(throws: InflateError.self) { _ = try Inflate.decompress(flipped, format: .zlib) }
+        #expect(throws: InflateError.self) { _ = try Inflate.decompress(zeros, format: .zlib, expectedSize: 1 << 40) }
+    }
+}

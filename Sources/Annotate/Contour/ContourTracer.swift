@@ -4,12 +4,13 @@
 /// come out clockwise on screen, holes counter-clockwise); each ring passes through the
 /// MIDPOINTS of the boundary edges (corners cut by half a pixel), so every foreground pixel
 /// centre is strictly inside and every background centre strictly outside — no ties — and
-/// 45° staircases are straight lines before any simplification. Where two pixels touch only at a corner the walker turns toward the pixel it
-/// is following, so foreground is 4-connected: diagonal-only neighbours become separate
-/// polygons meeting at a point (every ring is simple), a lone pixel becomes a unit square,
-/// and nothing is dropped. Holes are attached to the exterior of the 4-connected component
+/// 45° staircases are straight lines before any simplification. Where two pixels touch only
+/// at a corner the walker turns toward the pixel it is following, so foreground is
+/// 4-connected: diagonal-only neighbours become separate polygons (every ring is simple), a
+/// lone pixel becomes a small diamond, and nothing is dropped. Holes are attached to the exterior of the 4-connected component
 /// they border. Rasterized back with `EvenOddRasterizer`, the unsimplified polygons give the
-/// input mask exactly; `simplify` then applies Douglas–Peucker per ring.
+/// input mask exactly; `polygons(from:tolerance:)` then applies Douglas–Peucker per ring.
+/// For polygons that LISA's own loader rasterizes back exactly, see `LISAPolygonExport`.
 public enum ContourTracer {
     /// The default Douglas–Peucker tolerance in pixels.
     public static let defaultTolerance = 1.0
@@ -42,7 +43,7 @@ public enum ContourTracer {
         return ring
     }
 
-    /// IoU of the pixel sets two rings cover (pixel-centre rule), on a canvas around both.
+    /// IoU of the pixel sets two rings cover (pixel-centre rule), from their row spans.
     static func ringIoU(_ a: [Double], _ b: [Double]) -> Double {
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for ring in [a, b] {
@@ -55,16 +56,29 @@ public enum ContourTracer {
         }
         let ox = minX.rounded(.down), oy = minY.rounded(.down)
         let w = Int((maxX - ox).rounded(.up)) + 1, h = Int((maxY - oy).rounded(.up)) + 1
-        func shifted(_ ring: [Double]) -> Polygon {
-            Polygon(unchecked: ring.enumerated().map { $0.offset % 2 == 0 ? $0.element - ox : $0.element - oy }, holes: [])
+        func spans(_ ring: [Double]) -> [[Int]] {
+            let local = ring.enumerated().map { $0.offset % 2 == 0 ? $0.element - ox : $0.element - oy }
+            var rows = [[Int]](repeating: [], count: h)
+            EvenOddRasterizer.forEachSpan([local], width: w, height: h) { y, a, b in rows[y].append(a); rows[y].append(b) }
+            return rows
         }
-        let ma = EvenOddRasterizer.rasterize([shifted(a)], width: w, height: h)
-        let mb = EvenOddRasterizer.rasterize([shifted(b)], width: w, height: h)
-        var inter = 0, uni = 0
-        for i in 0..<ma.count {
-            inter += Int(ma.pixels[i] & mb.pixels[i])
-            uni += Int(ma.pixels[i] | mb.pixels[i])
+        // Areas and overlap from the row spans alone: no canvas.
+        let sa = spans(a), sb = spans(b)
+        var inter = 0, areaA = 0, areaB = 0
+        for y in 0..<h {
+            let p = sa[y], q = sb[y]
+            var i = 0
+            while i < p.count { areaA += p[i + 1] - p[i]; i += 2 }
+            var j = 0
+            while j < q.count { areaB += q[j + 1] - q[j]; j += 2 }
+            i = 0; j = 0
+            while i < p.count && j < q.count {
+                let lo = max(p[i], q[j]), hi = min(p[i + 1], q[j + 1])
+                if hi > lo { inter += hi - lo }
+                if p[i + 1] < q[j + 1] { i += 2 } else { j += 2 }
+            }
         }
+        let uni = areaA + areaB - inter
         return uni == 0 ? 1 : Double(inter) / Double(uni)
     }
 
@@ -79,64 +93,139 @@ public enum ContourTracer {
         return uni == 0 ? 1 : Double(inter) / Double(uni)
     }
 
-    /// The exact pixel-corner polygons of `mask`.
+    /// The exact polygons of `mask` (rings through boundary-edge midpoints, no simplification).
     public static func trace(_ mask: BinaryMask) -> [Polygon] {
-        let w = mask.width, h = mask.height
-        if w == 0 || h == 0 { return [] }
-        let labels = componentLabels(mask)
-        var visitedTop = [Bool](repeating: false, count: w * h)
-        var exteriorOf = [Int: Int]()          // component label -> polygon index
+        var exteriorOf = [Int32: Int]()        // component -> polygon index
         var exteriors = [[Double]]()
-        var holesByLabel = [Int: [[Double]]]()
-        let px = mask.pixels
-        @inline(__always) func fg(_ x: Int, _ y: Int) -> Bool {
-            x >= 0 && y >= 0 && x < w && y < h && px[y * w + x] != 0
-        }
-        @inline(__always) func hasEdge(_ vx: Int, _ vy: Int, _ d: Int) -> Bool {
-            switch d {
-            case 0: return fg(vx, vy) && !fg(vx, vy - 1)
-            case 1: return fg(vx - 1, vy) && !fg(vx, vy)
-            case 2: return fg(vx - 1, vy - 1) && !fg(vx - 1, vy)
-            default: return fg(vx, vy - 1) && !fg(vx - 1, vy - 1)
-            }
-        }
-        let stepX = [1, 0, -1, 0], stepY = [0, 1, 0, -1]
-        for y in 0..<h {
-            for x in 0..<w where px[y * w + x] != 0 && !visitedTop[y * w + x] && !fg(x, y - 1) {
-                var ring = [Double]()
-                var vx = x, vy = y, d = 0
-                var steps = 0
-                let maxSteps = 4 * (w + 1) * (h + 1)
-                while steps < maxSteps {
-                    steps += 1
-                    if d == 0 { visitedTop[vy * w + vx] = true }
-                    // the midpoint of this unit edge
-                    ring.append(Double(vx) + 0.5 * Double(stepX[d]))
-                    ring.append(Double(vy) + 0.5 * Double(stepY[d]))
-                    vx += stepX[d]; vy += stepY[d]
-                    var next = (d + 1) & 3
-                    if !hasEdge(vx, vy, next) {
-                        next = d
-                        if !hasEdge(vx, vy, next) { next = (d + 3) & 3 }
-                    }
-                    if vx == x && vy == y && next == 0 { break }
-                    d = next
-                }
-                ring = removeCollinear(ring)
-                let label = labels[y * w + x]
-                if Polygon.signedArea(ring) > 0 {
-                    exteriorOf[label] = exteriors.count
-                    exteriors.append(ring)
-                } else {
-                    holesByLabel[label, default: []].append(ring)
-                }
+        var holesByComponent = [Int32: [[Double]]]()
+        for ring in crackRings(mask) {
+            let points = removeCollinear(ring.edgeMidpoints)
+            if ring.isExterior {
+                exteriorOf[ring.component] = exteriors.count
+                exteriors.append(points)
+            } else {
+                holesByComponent[ring.component, default: []].append(points)
             }
         }
         var holes = [[[Double]]](repeating: [], count: exteriors.count)
-        for (label, rings) in holesByLabel {
-            if let index = exteriorOf[label] { holes[index].append(contentsOf: rings) }
+        for (component, rings) in holesByComponent {
+            if let index = exteriorOf[component] { holes[index].append(contentsOf: rings) }
         }
         return (0..<exteriors.count).map { Polygon(unchecked: exteriors[$0], holes: holes[$0]) }
+    }
+
+    /// One closed boundary walked along pixel edges with the foreground on the right.
+    struct CrackRing {
+        /// The start vertex (a pixel corner); the first step goes right along the top of pixel (x, y).
+        var x: Int
+        var y: Int
+        /// Unit steps: 0 right, 1 down, 2 left, 3 up (y grows downwards).
+        var directions: [UInt8]
+        /// The 4-connected component on the ring's foreground side.
+        var component: Int32
+        /// Clockwise on screen (outer boundary) rather than counter-clockwise (a hole).
+        var isExterior: Bool
+
+        static let stepX = [1, 0, -1, 0], stepY = [0, 1, 0, -1]
+
+        /// Midpoints of the first and last unit edge of every straight stretch.
+        var edgeMidpoints: [Double] {
+            var out = [Double]()
+            var vx = x, vy = y
+            let n = directions.count
+            for i in 0..<n {
+                let d = Int(directions[i])
+                let previous = Int(directions[(i + n - 1) % n]), next = Int(directions[(i + 1) % n])
+                if d != previous || d != next {
+                    out.append(Double(vx) + 0.5 * Double(CrackRing.stepX[d]))
+                    out.append(Double(vy) + 0.5 * Double(CrackRing.stepY[d]))
+                }
+                vx += CrackRing.stepX[d]; vy += CrackRing.stepY[d]
+            }
+            return out
+        }
+
+        /// The foreground pixel on the right of every unit edge, consecutive repeats dropped:
+        /// an 8-connected chain of boundary pixels (centres at integer coordinates).
+        var boundaryPixels: [(x: Int, y: Int)] {
+            var out = [(x: Int, y: Int)]()
+            var vx = x, vy = y
+            for raw in directions {
+                let d = Int(raw)
+                let pixel: (x: Int, y: Int)
+                switch d {
+                case 0: pixel = (vx, vy)
+                case 1: pixel = (vx - 1, vy)
+                case 2: pixel = (vx - 1, vy - 1)
+                default: pixel = (vx, vy - 1)
+                }
+                if let last = out.last, last == pixel {} else { out.append(pixel) }
+                vx += CrackRing.stepX[d]; vy += CrackRing.stepY[d]
+            }
+            while out.count > 1, let first = out.first, let last = out.last, first == last { out.removeLast() }
+            return out
+        }
+    }
+
+    /// Every boundary ring of `mask`, in row-major order of their first top edge.
+    static func crackRings(_ mask: BinaryMask) -> [CrackRing] {
+        let w = mask.width, h = mask.height
+        if w == 0 || h == 0 { return [] }
+        let runs = mask.pixels.withUnsafeBufferPointer { ForegroundRuns(pixels: $0.baseAddress!, width: w, height: h) }
+        // A copy with a one-pixel background border: the walk reads neighbours unchecked.
+        let pw = w + 2
+        var padded = [UInt8](repeating: 0, count: pw * (h + 2))
+        padded.withUnsafeMutableBufferPointer { dst in
+            mask.pixels.withUnsafeBufferPointer { src in
+                for y in 0..<h { (dst.baseAddress! + (y + 1) * pw + 1).update(from: src.baseAddress! + y * w, count: w) }
+            }
+        }
+        var visitedTop = [UInt8](repeating: 0, count: w * h)
+        var rings = [CrackRing]()
+        padded.withUnsafeBufferPointer { pad in
+            let P = pad.baseAddress!
+            @inline(__always) func fg(_ x: Int, _ y: Int) -> Bool { P[(y + 1) * pw + x + 1] != 0 }
+            @inline(__always) func hasEdge(_ vx: Int, _ vy: Int, _ d: Int) -> Bool {
+                switch d {
+                case 0: return fg(vx, vy) && !fg(vx, vy - 1)
+                case 1: return fg(vx - 1, vy) && !fg(vx, vy)
+                case 2: return fg(vx - 1, vy - 1) && !fg(vx - 1, vy)
+                default: return fg(vx, vy - 1) && !fg(vx - 1, vy - 1)
+                }
+            }
+            let maxSteps = 4 * (w + 1) * (h + 1)
+            for y in 0..<h {
+                var cursor = y > 0 ? runs.rowStart[y - 1] : 0
+                for r in runs.rowStart[y]..<runs.rowStart[y + 1] {
+                    let component = runs.root(r)
+                    // top-edge pixels of this run: those whose upper neighbour is background
+                    for x in runs.uncoveredByPreviousRow(run: r, row: y, cursor: &cursor) where visitedTop[y * w + x] == 0 {
+                        var directions = [UInt8]()
+                        var vx = x, vy = y, d = 0
+                        var turns = 0
+                        var steps = 0
+                        while steps < maxSteps {
+                            steps += 1
+                            if d == 0 { visitedTop[vy * w + vx] = 1 }
+                            directions.append(UInt8(d))
+                            vx += CrackRing.stepX[d]; vy += CrackRing.stepY[d]
+                            var next = (d + 1) & 3
+                            if hasEdge(vx, vy, next) {
+                                turns += 1
+                            } else {
+                                next = d
+                                if !hasEdge(vx, vy, next) { next = (d + 3) & 3; turns -= 1 }
+                            }
+                            if vx == x && vy == y && next == 0 { break }
+                            d = next
+                        }
+                        // The closing turn back into direction 0 counts too.
+                        rings.append(CrackRing(x: x, y: y, directions: directions, component: component, isExterior: turns > 0))
+                    }
+                }
+            }
+        }
+        return rings
     }
 
     /// Drops points that lie on the line through their neighbours (exact, coordinates are
@@ -160,36 +249,5 @@ public enum ContourTracer {
             points = out
         }
         return points
-    }
-
-    /// 4-connected component labels (union–find over one row-major pass); background is -1.
-    static func componentLabels(_ mask: BinaryMask) -> [Int] {
-        let w = mask.width, h = mask.height
-        var parent = [Int]()
-        var labels = [Int](repeating: -1, count: w * h)
-        func find(_ a: Int) -> Int {
-            var a = a
-            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
-            return a
-        }
-        let px = mask.pixels
-        for y in 0..<h {
-            for x in 0..<w where px[y * w + x] != 0 {
-                let left = x > 0 ? labels[y * w + x - 1] : -1
-                let up = y > 0 ? labels[(y - 1) * w + x] : -1
-                if left < 0 && up < 0 {
-                    labels[y * w + x] = parent.count
-                    parent.append(parent.count)
-                } else if left >= 0 && up >= 0 {
-                    let a = find(left), b = find(up)
-                    if a != b { parent[max(a, b)] = min(a, b) }
-                    labels[y * w + x] = min(a, b)
-                } else {
-                    labels[y * w + x] = max(left, up)
-                }
-            }
-        }
-        for i in 0..<labels.count where labels[i] >= 0 { labels[i] = find(labels[i]) }
-        return labels
     }
 }

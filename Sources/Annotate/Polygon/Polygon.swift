@@ -9,8 +9,10 @@ public struct Polygon: Sendable, Hashable, Codable {
     public let holes: [[Double]]
 
     /// Coordinates beyond this many pixels from the origin are rejected as corrupt: no
-    /// image is that large, and pycocotools' rasterizer would walk every 1/5 pixel to them.
-    public static let coordinateLimit: Double = 1_000_000
+    /// image is that large, and pycocotools' rasterizer walks every 1/5 pixel of the
+    /// outline, so its time grows with how far outside the points lie. Within the limit,
+    /// points outside the image are clipped by each rasterizer's own rule.
+    public static let coordinateLimit: Double = 100_000
 
     public init(exterior: [Double], holes: [[Double]] = []) throws(PolygonError) {
         try Polygon.validate(ring: exterior, name: "exterior")

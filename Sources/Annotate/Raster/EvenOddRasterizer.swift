@@ -17,6 +17,15 @@ public enum EvenOddRasterizer {
     struct Edge { var x0, y0, x1, y1: Double; var top: Double; var bottom: Double }
 
     static func fill(_ rings: [[Double]], _ out: UnsafeMutablePointer<UInt8>, _ w: Int, _ h: Int) {
+        forEachSpan(rings, width: w, height: h) { y, a, b in
+            (out + y * w + a).update(repeating: 1, count: b - a)
+        }
+    }
+
+    /// Calls `body(y, a, b)` for every run of pixels `a ..< b` on row `y` (rows top to bottom,
+    /// runs left to right) whose centres lie inside `rings` by the even-odd rule, clipped to
+    /// the `width`×`height` image.
+    static func forEachSpan(_ rings: [[Double]], width w: Int, height h: Int, _ body: (Int, Int, Int) -> Void) {
         var edges = [Edge]()
         for ring in rings {
             let n = ring.count / 2
@@ -28,7 +37,7 @@ public enum EvenOddRasterizer {
                 edges.append(Edge(x0: x0, y0: y0, x1: x1, y1: y1, top: min(y0, y1), bottom: max(y0, y1)))
             }
         }
-        if edges.isEmpty { return }
+        if edges.isEmpty || w <= 0 { return }
         edges.sort { $0.top < $1.top }
         // Rows whose centre lies in [top, bottom) of some edge.
         let firstRow = max(0, Int((edges[0].top - 0.5).rounded(.up)))
@@ -54,13 +63,12 @@ public enum EvenOddRasterizer {
                 xs.append(e.x0 + (yc - e.y0) * (e.x1 - e.x0) / (e.y1 - e.y0))
             }
             xs.sort()
-            let row = out + y * w
             var p = 0
             while p + 1 < xs.count {
                 // pixels whose centre x + 0.5 lies in [xs[p], xs[p+1])
                 let a = max(0.0, (xs[p] - 0.5).rounded(.up))
                 let b = min(Double(w), (xs[p + 1] - 0.5).rounded(.up))
-                if a < b { (row + Int(a)).update(repeating: 1, count: Int(b) - Int(a)) }
+                if a < b { body(y, Int(a), Int(b)) }
                 p += 2
             }
             y += 1

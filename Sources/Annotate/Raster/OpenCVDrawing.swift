@@ -1,10 +1,3 @@
-/// An integer pixel position, as OpenCV's `Point` (the points LISA casts to int32).
-public struct PixelPoint: Sendable, Hashable {
-    public var x: Int32
-    public var y: Int32
-    public init(x: Int32, y: Int32) { self.x = x; self.y = y }
-}
-
 /// OpenCV's non-antialiased drawing (`cv2.line`, `cv2.polylines` with thickness 1,
 /// `cv2.fillPoly` with `LINE_8`, `shift = 0`) reproduced pixel for pixel.
 ///
@@ -28,6 +21,7 @@ public enum OpenCVDrawing {
     /// `cv2.line(img, p0, p1, value, 1, LINE_8)`.
     public static func line(_ canvas: inout LabelMask, from p0: PixelPoint, to p1: PixelPoint, value: UInt8) {
         let w = canvas.width, h = canvas.height
+        if w == 0 || h == 0 { return }
         canvas.values.withUnsafeMutableBufferPointer { buffer in
             drawLine(buffer, w, h, Int64(p0.x), Int64(p0.y), Int64(p1.x), Int64(p1.y), value)
         }
@@ -36,6 +30,7 @@ public enum OpenCVDrawing {
     /// `cv2.polylines(img, contours, closed, value, thickness=1, LINE_8)`.
     public static func polylines(_ canvas: inout LabelMask, contours: [[PixelPoint]], closed: Bool, value: UInt8) {
         let w = canvas.width, h = canvas.height
+        if w == 0 || h == 0 { return }
         canvas.values.withUnsafeMutableBufferPointer { buffer in
             for contour in contours where !contour.isEmpty {
                 var previous = closed ? contour[contour.count - 1] : contour[0]
@@ -52,6 +47,7 @@ public enum OpenCVDrawing {
     public static func fillPoly(_ canvas: inout LabelMask, contours: [[PixelPoint]], value: UInt8,
                                 rule: FillRule = .legacy) {
         let w = canvas.width, h = canvas.height
+        if w == 0 || h == 0 { return }
         canvas.values.withUnsafeMutableBufferPointer { buffer in
             var edges = [Edge]()
             edges.reserveCapacity(contours.reduce(0) { $0 + $1.count } + 1)
@@ -125,25 +121,29 @@ public enum OpenCVDrawing {
         }
         var dx = Int(x2 - x1), dy = Int(y2 - y1)
         var px = Int(x1), py = Int(y1)
-        var deltaX = 1, deltaY = 1
+        // After clipping both ends are inside, so every Bresenham step is (checked once here).
+        guard UInt(bitPattern: px) < UInt(w), UInt(bitPattern: py) < UInt(h),
+              UInt(bitPattern: Int(x2)) < UInt(w), UInt(bitPattern: Int(y2)) < UInt(h) else { return }
+        var deltaX = 1, deltaY = w
         if dx < 0 {
             dx = -dx; dy = -dy
             px = Int(x2); py = Int(y2)
         }
-        if dy < 0 { dy = -dy; deltaY = -1 }
-        let vertical = dy > dx
-        if vertical { swap(&dx, &dy); swap(&deltaX, &deltaY) }
-        var err = dx - (dy + dy)
-        let plusDelta = dx + dx, minusDelta = -(dy + dy)
-        var minusShift = deltaX, plusShift = 0, minusStep = 0, plusStep = deltaY
-        if vertical { swap(&plusStep, &plusShift); swap(&minusStep, &minusShift) }
-        let base = buffer.baseAddress!
-        for _ in 0...dx {
-            if UInt(bitPattern: px) < UInt(w) && UInt(bitPattern: py) < UInt(h) { base[py * w + px] = value }
-            let mask = err < 0 ? -1 : 0
-            err += minusDelta + (plusDelta & mask)
-            px += minusShift + (plusShift & mask)
-            py += minusStep + (plusStep & mask)
+        if dy < 0 { dy = -dy; deltaY = -w }
+        if dy > dx { swap(&dx, &dy); swap(&deltaX, &deltaY) }
+        // Bresenham as LineIterator: always one step along the major axis (`minusStep`), plus
+        // one along the minor axis when the error goes negative (`plusStep`).
+        var err = dx &- (dy &+ dy)
+        let plusDelta = dx &+ dx, minusDelta = 0 &- (dy &+ dy)
+        let minusStep = deltaX, plusStep = deltaY
+        var p = buffer.baseAddress! + (py &* w &+ px)
+        var remaining = dx &+ 1
+        while remaining > 0 {
+            p.pointee = value
+            let mask = err >> (Int.bitWidth - 1)          // -1 when err < 0
+            err = err &+ minusDelta &+ (plusDelta & mask)
+            p = p + (minusStep &+ (plusStep & mask))
+            remaining &-= 1
         }
     }
 
@@ -181,8 +181,30 @@ public enum OpenCVDrawing {
         }
     }
 
-    /// `FillEdgeCollection`: at each row, the active edges' crossings (x₀ + (y − y₀)·dx,
-    /// exactly what OpenCV's per-row increments give) sorted by x, filled pairwise.
+    /// Sets `count` bytes: spans up to 512 bytes (the common case in a many-edged polygon)
+    /// with overlapping 16- or 8-byte stores instead of a `memset` call.
+    @inline(__always) static func fillSpan(_ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ value: UInt8) {
+        let raw = UnsafeMutableRawPointer(p)
+        if count >= 16 && count <= 512 {
+            let block = SIMD16<UInt8>(repeating: value)
+            var i = 0
+            while i &+ 16 < count { raw.storeBytes(of: block, toByteOffset: i, as: SIMD16<UInt8>.self); i &+= 16 }
+            raw.storeBytes(of: block, toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
+        } else if count >= 8 && count < 16 {
+            let word = UInt64(value) &* 0x0101_0101_0101_0101
+            raw.storeBytes(of: word, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: word, toByteOffset: count &- 8, as: UInt64.self)
+        } else if count < 8 {
+            for i in 0..<count { p[i] = value }
+        } else {
+            p.update(repeating: value, count: count)
+        }
+    }
+
+    /// `FillEdgeCollection`: the active edges are kept sorted by their crossing x (advanced
+    /// by `dx` per row, re-sorted by insertion — the list is nearly sorted, as OpenCV's bubble
+    /// pass assumes) and filled pairwise. Rows above the image are skipped by computing the
+    /// crossing `x₀ + (y − y₀)·dx` directly, which is what OpenCV's per-row increments give.
     static func fillEdges(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ w: Int, _ h: Int,
                           _ edges: inout [Edge], _ value: UInt8, _ rule: FillRule) {
         if edges.count < 2 { return }
@@ -194,50 +216,94 @@ public enum OpenCVDrawing {
             xMin = min(xMin, e.x, x1); xMax = max(xMax, e.x, x1)
         }
         if yMax < 0 || yMin >= h || xMax < 0 || xMin >= Int64(w) << shift { return }
-        edges.sort { $0.y0 != $1.y0 ? $0.y0 < $1.y0 : $0.x != $1.x ? $0.x < $1.x : $0.dx < $1.dx }
+        // Only the y0 order matters: edges enter the active list at their x, and equal
+        // crossings give the same spans whatever their order.
+        let span = yMax - yMin
+        if span >= 0 && span <= 4 * edges.count + 4096 {
+            var start = [Int](repeating: 0, count: span + 2)
+            for e in edges { start[e.y0 - yMin + 1] += 1 }
+            for i in 0..<(span + 1) { start[i + 1] += start[i] }
+            var ordered = edges
+            for e in edges { ordered[start[e.y0 - yMin]] = e; start[e.y0 - yMin] += 1 }
+            edges = ordered
+        } else {
+            edges.sort { $0.y0 < $1.y0 }
+        }
         let delta: Int64 = rule == .legacy ? 0 : one - 1
         let lastRow = min(yMax, h)
-        var next = 0
-        var active = [Int]()
-        var crossings = [Int64]()
-        active.reserveCapacity(16); crossings.reserveCapacity(16)
-        let base = buffer.baseAddress!
         let W = Int64(w)
-        var y = max(yMin, 0)
-        while y < lastRow {
-            while next < edges.count && edges[next].y0 <= y { active.append(next); next += 1 }
-            var k = 0
-            while k < active.count {
-                if edges[active[k]].y1 <= y { active.swapAt(k, active.count - 1); active.removeLast() } else { k += 1 }
-            }
-            if active.isEmpty {
-                if next >= edges.count { break }
-                y = max(y + 1, edges[next].y0)
-                continue
-            }
-            crossings.removeAll(keepingCapacity: true)
-            for index in active {
-                let e = edges[index]
-                let x = e.x &+ Int64(y - e.y0) &* e.dx
-                // insertion sort: the active list is short
-                var j = crossings.count
-                crossings.append(x)
-                while j > 0 && crossings[j - 1] > x { crossings[j] = crossings[j - 1]; j -= 1 }
-                crossings[j] = x
-            }
-            let row = base + y * w
-            var pair = 0
-            while pair + 1 < crossings.count {
-                var x1 = (crossings[pair] + delta) >> shift
-                var x2 = crossings[pair + 1] >> shift
-                if x1 < W && x2 >= 0 {
-                    if x1 < 0 { x1 = 0 }
-                    if x2 >= W { x2 = W - 1 }
-                    if x1 <= x2 { (row + Int(x1)).update(repeating: value, count: Int(x2 - x1 + 1)) }
+        let base = buffer.baseAddress!
+        edges.withUnsafeBufferPointer { sorted in
+            let total = sorted.count
+            // The active edges, struct-of-arrays, sorted by x.
+            let ax = UnsafeMutablePointer<Int64>.allocate(capacity: total)
+            let adx = UnsafeMutablePointer<Int64>.allocate(capacity: total)
+            let ay1 = UnsafeMutablePointer<Int>.allocate(capacity: total)
+            defer { ax.deallocate(); adx.deallocate(); ay1.deallocate() }
+            var count = 0
+            var next = 0
+            var firstEnd = Int.max          // the smallest y1 among the active edges
+            var y = max(yMin, 0)
+            while y < lastRow {
+                // insert edges starting at or above this row at their crossing x
+                while next < total && sorted[next].y0 <= y {
+                    let e = sorted[next]
+                    next &+= 1
+                    if e.y1 <= y { continue }
+                    let x = e.x &+ Int64(y &- e.y0) &* e.dx
+                    var j = count
+                    while j > 0 && ax[j &- 1] > x {
+                        ax[j] = ax[j &- 1]; adx[j] = adx[j &- 1]; ay1[j] = ay1[j &- 1]; j &-= 1
+                    }
+                    ax[j] = x; adx[j] = e.dx; ay1[j] = e.y1
+                    count &+= 1
+                    firstEnd = min(firstEnd, e.y1)
                 }
-                pair += 2
+                if count == 0 {
+                    if next >= total { break }
+                    y = sorted[next].y0
+                    continue
+                }
+                let row = base + y &* w
+                var pair = 0
+                while pair &+ 1 < count {
+                    var x1 = (ax[pair] &+ delta) >> shift
+                    var x2 = ax[pair &+ 1] >> shift
+                    if x1 < W && x2 >= 0 {
+                        if x1 < 0 { x1 = 0 }
+                        if x2 >= W { x2 = W &- 1 }
+                        if x1 <= x2 { fillSpan(row + Int(x1), Int(x2 &- x1 &+ 1), value) }
+                    }
+                    pair &+= 2
+                }
+                // advance to the next row: step every crossing by dx, drop the edges that end
+                // there (only on rows where one does), restore the order by insertion if needed
+                let nextRow = y &+ 1
+                for k in 0..<count { ax[k] &+= adx[k] }
+                if nextRow >= firstEnd {
+                    var kept = 0
+                    firstEnd = Int.max
+                    for k in 0..<count where ay1[k] > nextRow {
+                        ax[kept] = ax[k]; adx[kept] = adx[k]; ay1[kept] = ay1[k]
+                        firstEnd = min(firstEnd, ay1[k])
+                        kept &+= 1
+                    }
+                    count = kept
+                }
+                var k = 1
+                while k < count {
+                    if ax[k &- 1] > ax[k] {
+                        let x = ax[k], dx = adx[k], y1 = ay1[k]
+                        var j = k
+                        while j > 0 && ax[j &- 1] > x {
+                            ax[j] = ax[j &- 1]; adx[j] = adx[j &- 1]; ay1[j] = ay1[j &- 1]; j &-= 1
+                        }
+                        ax[j] = x; adx[j] = dx; ay1[j] = y1
+                    }
+                    k &+= 1
+                }
+                y = nextRow
             }
-            y += 1
         }
     }
 }

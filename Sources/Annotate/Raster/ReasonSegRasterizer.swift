@@ -1,25 +1,5 @@
 import Foundation
 
-/// One labelled polygon of a ReasonSeg / LabelMe file (only `label` and `points` matter to LISA).
-public struct LabeledShape: Sendable, Hashable {
-    public var label: String
-    /// `[x, y]` points as written in the file.
-    public var points: [[Double]]
-    public init(label: String, points: [[Double]]) { self.label = label; self.points = points }
-}
-
-/// A parsed ReasonSeg annotation: instructions, sentence flag and shapes.
-public struct ReasonSegAnnotation: Sendable, Hashable {
-    /// `text`: the instruction(s); a single string in the file becomes one element.
-    public var texts: [String]
-    /// `is_sentence`: long query (true) or short phrase (false); nil when absent.
-    public var isSentence: Bool?
-    public var shapes: [LabeledShape]
-    /// `imageWidth` / `imageHeight` when the file has them.
-    public var imageWidth: Int?
-    public var imageHeight: Int?
-}
-
 /// LISA's ReasonSeg mask rule (`get_mask_from_json`), pixel for pixel:
 /// shapes labelled `flag` (case-insensitive, whole label) are skipped; a label containing
 /// `ignore` (case-insensitive) paints 255, any other paints 1; points are cast to int32 by
@@ -93,6 +73,9 @@ public enum ReasonSegRasterizer {
         var out = [PixelPoint]()
         out.reserveCapacity(shape.points.count)
         for (k, p) in shape.points.enumerated() {
+            guard p.count == 2 else {
+                throw .badShape(path: source, index: index, field: "points[\(k)]", reason: "not an [x, y] pair (\(p.count) values)")
+            }
             for v in p where !(v.isFinite && v > -2_147_483_649 && v < 2_147_483_648) {
                 throw .badShape(path: source, index: index, field: "points[\(k)]",
                                 reason: "coordinate \(v) is not a finite int32 value")
@@ -117,10 +100,21 @@ public enum ReasonSegRasterizer {
             if points.isEmpty {
                 throw .badShape(path: source, index: i, field: "points", reason: "no points (OpenCV rejects an empty polygon)")
             }
-            scratch.values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             OpenCVDrawing.polylines(&scratch, contours: [points], closed: true, value: 1)
             OpenCVDrawing.fillPoly(&scratch, contours: [points], value: 1, rule: rule)
-            let area = scratch.values.reduce(0) { $0 + Int($1) }
+            // Everything drawn lies in the points' box (clipped to the image): count it
+            // there and clear it for the next shape.
+            var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
+            for p in points { x0 = min(x0, Int(p.x)); x1 = max(x1, Int(p.x)); y0 = min(y0, Int(p.y)); y1 = max(y1, Int(p.y)) }
+            x0 = max(x0, 0); y0 = max(y0, 0); x1 = min(x1, width - 1); y1 = min(y1, height - 1)
+            var area = 0
+            if x0 <= x1 && y0 <= y1 {
+                scratch.values.withUnsafeMutableBufferPointer { v in
+                    for y in y0...y1 {
+                        for x in x0...x1 { area += Int(v[y * width + x]); v[y * width + x] = 0 }
+                    }
+                }
+            }
             candidates.append((i, points, lower.contains("ignore") ? LabelMask.ignore : 1, area))
         }
         candidates.sort { $0.area != $1.area ? $0.area > $1.area : $0.index > $1.index }

@@ -1,41 +1,5 @@
 import Serialization
 
-/// The bytes of one storage (a flat buffer that one or more tensors view).
-///
-/// Mapped storages point into a memory-mapped checkpoint file (no copy); owned ones hold bytes
-/// that had to be inflated or read.
-public struct CheckpointStorage: Sendable {
-    public enum Backing: Sendable {
-        case mapped(MappedFile, Range<Int>)
-        case owned([UInt8])
-    }
-
-    public let backing: Backing
-
-    public init(_ backing: Backing) { self.backing = backing }
-
-    public var byteCount: Int {
-        switch backing {
-        case .mapped(_, let range): range.count
-        case .owned(let bytes): bytes.count
-        }
-    }
-
-    /// The file and byte range holding this storage uncompressed, when it lies in a file.
-    public var fileRange: (file: MappedFile, range: Range<Int>)? {
-        if case .mapped(let file, let range) = backing { return (file, range) }
-        return nil
-    }
-
-    /// Calls `body` with the storage bytes (no copy).
-    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        switch backing {
-        case .mapped(let file, let range): try body(UnsafeRawBufferPointer(rebasing: file.bytes[range]))
-        case .owned(let bytes): try bytes.withUnsafeBytes(body)
-        }
-    }
-}
-
 /// A tensor as a checkpoint describes it: dtype, shape, element strides and offset into a storage.
 ///
 /// This is deliberately not a compute tensor: it is what a reader found, to be converted into the
@@ -50,7 +14,31 @@ public struct CheckpointTensor: Sendable {
     public let storageOffset: Int
     public let storage: CheckpointStorage
 
-    public init(dtype: CheckpointDType, shape: [Int], strides: [Int], storageOffset: Int, storage: CheckpointStorage) {
+    /// Describes a tensor over `storage`, checking that every element lies inside it (`name` and
+    /// `path` only label the error).
+    public init(dtype: CheckpointDType, shape: [Int], strides: [Int], storageOffset: Int, storage: CheckpointStorage,
+                name: String, path: String) throws(CheckpointError) {
+        func out(_ reason: String) -> CheckpointError { .tensorOutOfBounds(path: path, tensor: name, reason: reason) }
+        guard shape.count == strides.count else { throw out("\(shape.count) sizes but \(strides.count) strides") }
+        guard storageOffset >= 0, shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }) else {
+            throw out("negative size, stride or offset")
+        }
+        if !shape.contains(0) {
+            var last = storageOffset
+            for (size, stride) in zip(shape, strides) {
+                let step = (size - 1).multipliedReportingOverflow(by: stride)
+                let sum = last.addingReportingOverflow(step.partialValue)
+                guard !step.overflow, !sum.overflow else { throw out("extent overflows") }
+                last = sum.partialValue
+            }
+            let end = (last + 1).multipliedReportingOverflow(by: dtype.byteCount)
+            guard !end.overflow, end.partialValue <= storage.byteCount else {
+                throw out("reaches element \(last) but its storage holds \(storage.byteCount / dtype.byteCount) elements")
+            }
+        } else {
+            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            guard count == 0 else { throw out("bad shape") }
+        }
         self.dtype = dtype
         self.shape = shape
         self.strides = strides

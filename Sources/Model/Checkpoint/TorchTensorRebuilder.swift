@@ -111,9 +111,8 @@ struct TorchTensorRebuilder {
             throw CheckpointError.tensorOutOfBounds(path: path, tensor: name,
                 reason: "storage '\(key)' declares \(numel) elements but holds \(bytes.byteCount) bytes")
         }
-        try checkBounds(name: name, shape: shape, strides: strides, offset: offset,
-                        elementBytes: dtype.byteCount, storageBytes: bytes.byteCount)
-        return CheckpointTensor(dtype: dtype, shape: shape, strides: strides, storageOffset: offset, storage: bytes)
+        return try CheckpointTensor(dtype: dtype, shape: shape, strides: strides, storageOffset: offset, storage: bytes,
+                                    name: name, path: path)
     }
 
     private mutating func resolve(_ key: String) throws -> CheckpointStorage {
@@ -121,25 +120,6 @@ struct TorchTensorRebuilder {
         let s = try storage(key)
         cache[key] = s
         return s
-    }
-
-    private func checkBounds(name: String, shape: [Int], strides: [Int], offset: Int, elementBytes: Int, storageBytes: Int) throws {
-        func out(_ reason: String) -> CheckpointError { .tensorOutOfBounds(path: path, tensor: name, reason: reason) }
-        guard offset >= 0, shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }) else {
-            throw out("negative size, stride or offset")
-        }
-        if shape.contains(0) { return }
-        var last = offset
-        for (size, stride) in zip(shape, strides) {
-            let step = (size - 1).multipliedReportingOverflow(by: stride)
-            let sum = last.addingReportingOverflow(step.partialValue)
-            guard !step.overflow, !sum.overflow else { throw out("extent overflows") }
-            last = sum.partialValue
-        }
-        let end = (last + 1).multipliedReportingOverflow(by: elementBytes)
-        guard !end.overflow, end.partialValue <= storageBytes else {
-            throw out("reaches element \(last) but its storage holds \(storageBytes / max(elementBytes, 1)) elements")
-        }
     }
 }
 

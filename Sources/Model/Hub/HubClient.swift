@@ -50,7 +50,7 @@ public struct HubClient: Sendable {
         for file in selected {
             let (blobName, sha256, gitBlob) = try await blobName(repo: repo, commit: commit, file: file)
             let blob = "\(folder)/blobs/\(blobName)"
-            if let size = ResumableDownload.fileSize(blob), file.size == nil || size == file.size! {
+            if let size = ResumableDownload.fileSize(blob), file.size.map({ $0 == size }) ?? true {
                 log?("\(repo)/\(file.name): in cache")
             } else {
                 let partial = ResumableDownload.fileSize(blob + ".incomplete") ?? 0
@@ -59,7 +59,9 @@ public struct HubClient: Sendable {
                     url: try resolveURL(repo: repo, revision: commit, file: file.name), destination: blob,
                     incompletePath: blob + ".incomplete", expectedSize: file.size, expectedSHA256: sha256,
                     expectedGitBlobID: gitBlob,
-                    idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts)
+                    idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts,
+                    lockPath: "\(configuration.cacheDirectory)/.locks/\(repo.cacheFolderName)/\(blobName).lock",
+                    lockTimeout: configuration.lockTimeout, log: log)
                 download.headers = authHeaders
                 download.authorizedHost = URL(string: configuration.endpoint)?.host
                 try await download.run()
@@ -133,7 +135,8 @@ public struct HubClient: Sendable {
         let download = ResumableDownload(
             url: url, destination: destination, incompletePath: "\(folder)/.\(digest).incomplete",
             expectedSize: nil, expectedSHA256: digest,
-            idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts)
+            idleTimeout: configuration.idleTimeout, maxAttempts: configuration.maxAttempts,
+            lockPath: "\(folder)/.\(digest).lock", lockTimeout: configuration.lockTimeout, log: log)
         try await download.run()
         return destination
     }

@@ -10,12 +10,15 @@ public struct HubConfiguration: Sendable {
     public var cacheDirectory: String
     /// `HF_HUB_OFFLINE=1`: never touch the network, resolve from the cache only.
     public var offline: Bool
-    /// Folder for plain-URL downloads: `LISAKIT_MODELS`, else `~/.cache/lisakit/models`.
+    /// The lisakit models folder (`make models` installs there; plain-URL downloads go to its
+    /// `downloads/`): `LISAKIT_MODELS`, else `./models`, as `lisakit embed` reads it.
     public var modelsDirectory: String
     /// Seconds without any data before a request fails.
     public var idleTimeout: TimeInterval = 60
     /// Attempts per file; later attempts resume from what earlier ones received.
     public var maxAttempts: Int = 3
+    /// Seconds to wait for another process downloading the same file before giving up.
+    public var lockTimeout: TimeInterval = 1800
 
     public init(endpoint: String, token: String?, cacheDirectory: String, offline: Bool, modelsDirectory: String) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
@@ -38,6 +41,7 @@ public struct HubConfiguration: Sendable {
             token: token,
             cacheDirectory: hubCache,
             offline: ["1", "true", "yes", "on"].contains(offlineValue),
-            modelsDirectory: env["LISAKIT_MODELS"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(cacheRoot)/lisakit/models")
+            modelsDirectory: env["LISAKIT_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? FileManager.default.currentDirectoryPath + "/models")
     }
 }

@@ -18,6 +18,8 @@ public enum HubError: Error, CustomStringConvertible, Sendable, Equatable {
     case badListing(url: String, reason: String)
     /// Offline mode (HF_HUB_OFFLINE=1) and the revision is not in the cache.
     case offlineNotCached(repo: String, revision: String)
+    /// Another download of the same file held its lock for longer than the configured wait.
+    case locked(path: String)
     /// A local file operation failed.
     case io(path: String, reason: String)
     /// A `--sha256` that is not 64 hex digits, or a URL we cannot fetch.
@@ -39,6 +41,7 @@ public enum HubError: Error, CustomStringConvertible, Sendable, Equatable {
         case .badListing(let url, let reason): "\(url): cannot read the repo listing: \(reason)"
         case .offlineNotCached(let repo, let revision):
             "\(repo)@\(revision) is not in the cache and HF_HUB_OFFLINE is set"
+        case .locked(let path): "\(path): another download of this file is still running (lock held)"
         case .io(let path, let reason): "\(path): \(reason)"
         case .invalidArgument(let text): text
         }

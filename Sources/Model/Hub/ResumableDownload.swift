@@ -21,8 +21,31 @@ struct ResumableDownload {
     var authorizedHost: String?
     var idleTimeout: TimeInterval
     var maxAttempts: Int
+    /// Lock file guarding `incompletePath` against concurrent writers.
+    var lockPath: String
+    var lockTimeout: TimeInterval
+    var log: (@Sendable (String) -> Void)?
 
     func run() async throws {
+        let lock = try await FileLock.acquire(lockPath, timeout: lockTimeout) { [log, destination] in
+            log?("\((destination as NSString).lastPathComponent): waiting for another download of this file")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        // Another process may have finished it while we waited.
+        if try alreadyComplete() { return }
+        try await download()
+    }
+
+    /// True when `destination` exists with the expected size and digest.
+    private func alreadyComplete() throws -> Bool {
+        guard let size = Self.fileSize(destination) else { return false }
+        if let expectedSize, size != expectedSize { return false }
+        if let expectedSHA256 { return try Self.sha256(ofFile: destination) == expectedSHA256.lowercased() }
+        if let expectedGitBlobID { return try Self.gitBlobID(ofFile: destination) == expectedGitBlobID.lowercased() }
+        return expectedSize != nil
+    }
+
+    private func download() async throws {
         var lastError: Error = HubError.transfer(url: url.absoluteString, reason: "no attempt made", bytesKept: 0)
         for attempt in 0..<max(1, maxAttempts) {
             do {
@@ -62,6 +85,9 @@ struct ResumableDownload {
         }
         defer { try? handle.close() }
         let writer = AppendingWriter(handle: handle, path: incompletePath)
+        // Hash while receiving (the network is the bottleneck, so verification costs no extra
+        // pass); a resumed file first hashes the part it already has.
+        if expectedSHA256 != nil { try writer.startHashing(existing: have) }
         let start = have
         let head = try await HTTPTransfer.perform(
             request, idleTimeout: idleTimeout, authorizedHost: authorizedHost,
@@ -91,11 +117,11 @@ struct ResumableDownload {
         case 401, 403: throw HubError.unauthorized(url: url.absoluteString, status: head.status)
         default: throw HubError.httpStatus(url: url.absoluteString, status: head.status)
         }
-        try finish()
+        try finish(streamedSHA256: writer.digest(ifCovering: Self.fileSize(incompletePath) ?? -1))
     }
 
     /// Verifies the complete `.incomplete` file and renames it into place.
-    private func finish() throws {
+    private func finish(streamedSHA256: String? = nil) throws {
         let size = Self.fileSize(incompletePath) ?? 0
         if let expectedSize, size != expectedSize {
             // Short: keep for resuming. Long: discard.
@@ -106,7 +132,7 @@ struct ResumableDownload {
             throw HubError.sizeMismatch(url: url.absoluteString, expected: expectedSize, actual: size)
         }
         if let expectedSHA256 {
-            let actual = try Self.sha256(ofFile: incompletePath)
+            let actual = try streamedSHA256 ?? Self.sha256(ofFile: incompletePath)
             guard actual == expectedSHA256.lowercased() else {
                 try? FileManager.default.removeItem(atPath: incompletePath)
                 throw HubError.hashMismatch(url: url.absoluteString, expected: expectedSHA256.lowercased(), actual: actual)
@@ -173,6 +199,8 @@ private final class AppendingWriter: @unchecked Sendable {
     private let handle: FileHandle
     private let path: String
     private var failure: Error?
+    private var hasher: SHA256?
+    private var hashed = 0
 
     init(handle: FileHandle, path: String) {
         self.handle = handle
@@ -188,9 +216,35 @@ private final class AppendingWriter: @unchecked Sendable {
         }
     }
 
+    /// Starts a running sha256 over the first `existing` bytes already in the file.
+    func startHashing(existing: Int) throws {
+        var h = SHA256()
+        if existing > 0 {
+            let file = try MappedFile(path: path)
+            guard existing <= file.count else { throw HubError.io(path: path, reason: "partial file shrank") }
+            file.withBytes(in: 0..<existing) { h.update($0) }
+        }
+        lock.withLock {
+            hasher = h
+            hashed = existing
+        }
+    }
+
+    /// The running digest, when it covers exactly `size` bytes (the whole file).
+    func digest(ifCovering size: Int) -> String? {
+        lock.withLock {
+            guard var h = hasher, hashed == size else { return nil }
+            return SHA256.hexString(h.finalize())
+        }
+    }
+
     func restart() -> Bool {
         lock.withLock {
             do {
+                if hasher != nil {
+                    hasher = SHA256()
+                    hashed = 0
+                }
                 try handle.truncate(atOffset: 0)
                 try handle.seek(toOffset: 0)
                 return true
@@ -203,7 +257,13 @@ private final class AppendingWriter: @unchecked Sendable {
 
     func write(_ data: Data) throws {
         try lock.withLock {
-            do { try handle.write(contentsOf: data) } catch {
+            do {
+                try handle.write(contentsOf: data)
+                if hasher != nil {
+                    data.withUnsafeBytes { hasher!.update($0) }
+                    hashed += data.count
+                }
+            } catch {
                 let e = HubError.io(path: path, reason: "cannot write: \(error.localizedDescription)")
                 failure = e
                 throw e

@@ -6,7 +6,7 @@
 /// values, globals the caller's `PicklePolicy` allows are recorded as data, everything else is
 /// refused with `PickleError.forbiddenGlobal`. The one implementation serves PyTorch checkpoints
 /// (`data.pkl`) and RefCOCO's `refs(unc).p`.
-public struct Unpickler {
+public struct Unpickler: Sendable {
     /// Name used in error messages (a path, or `archive.zip:member`).
     public let source: String
     public let policy: PicklePolicy
@@ -25,6 +25,17 @@ public struct Unpickler {
         let (value, end) = try outcome.get()
         guard end == bytes.count else {
             throw .malformed(source: source, offset: end, reason: "\(bytes.count - end) bytes after the STOP opcode")
+        }
+        return value
+    }
+
+    /// Unpickles the file at `path` (memory-mapped, not copied), e.g. RefCOCO's `refs(unc).p`.
+    public static func load(contentsOf path: String, policy: PicklePolicy = .dataOnly) throws -> PickleValue {
+        let file = try MappedFile(path: path)
+        let unpickler = Unpickler(source: path, policy: policy)
+        let (value, end) = try unpickler.load(file.bytes, from: 0)
+        guard end == file.count else {
+            throw PickleError.malformed(source: path, offset: end, reason: "\(file.count - end) bytes after the STOP opcode")
         }
         return value
     }
@@ -362,6 +373,12 @@ final class PickleMachine {
         return target
     }
 
+    /// Raises `target`'s recorded depth to cover items whose deepest is `deepest`.
+    private func raise<Box: DepthTracking>(_ target: Box, _ deepest: Int) throws(PickleError) {
+        guard deepest < policy.maxDepth else { throw .tooDeep(source: source, limit: policy.maxDepth) }
+        if deepest + 1 > target.depth { target.depth = deepest + 1 }
+    }
+
     private func uintBigEndian(_ width: Int) throws(PickleError) -> UInt64 {
         let raw = try take(width)
         var v: UInt64 = 0
@@ -421,10 +438,11 @@ final class PickleMachine {
     }
 
     private func setItems(_ items: [(PickleNode, PickleNode)], on target: PickleNode) throws(PickleError) {
-        let flat = items.flatMap { [$0.0, $0.1] }
+        var deepest = 0
+        for (k, v) in items { deepest = max(deepest, k.depth, v.depth) }
         switch target {
-        case .dict(let b): b.pairs.append(contentsOf: items); _ = try box(b, flat)
-        case .object(let b): b.dictItems.append(contentsOf: items); _ = try box(b, flat)
+        case .dict(let b): b.pairs.append(contentsOf: items); try raise(b, deepest)
+        case .object(let b): b.dictItems.append(contentsOf: items); try raise(b, deepest)
         default: throw bad("SETITEM on a value that is not a dict")
         }
     }

@@ -93,52 +93,16 @@ public struct ZipArchive: Sendable {
     // MARK: - Inflate and CRC
 
     private func inflate(_ entry: ZipEntry) throws(ZipError) -> [UInt8] {
-        // Deflate cannot expand data more than ~1032:1; a larger claim is a malformed (or hostile)
-        // header, refused before allocating.
-        guard entry.uncompressedSize <= entry.compressedSize &* 1040 &+ 1024 else {
-            throw .malformedEntry(path: path, entry: entry.name,
-                                  reason: "uncompressed size \(entry.uncompressedSize) impossible for \(entry.compressedSize) deflated bytes")
-        }
-        // One spare byte so that a stream longer than declared is detected, not truncated.
-        var out = [UInt8](repeating: 0, count: entry.uncompressedSize + 1)
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw .inflateFailed(path: path, entry: entry.name, reason: "inflateInit2 failed")
-        }
-        defer { inflateEnd(&stream) }
-        let chunk = 1 << 30
-        var status: Int32 = Z_OK
-        var produced = 0
-        file.withBytes(in: entry.dataRange) { input in
-            out.withUnsafeMutableBytes { output in
-                var consumed = 0
-                while true {
-                    let inAvail = min(chunk, input.count - consumed)
-                    let outAvail = min(chunk, output.count - produced)
-                    stream.next_in = input.baseAddress.map {
-                        UnsafeMutablePointer(mutating: $0.advanced(by: consumed).assumingMemoryBound(to: Bytef.self))
-                    }
-                    stream.avail_in = uInt(inAvail)
-                    stream.next_out = output.baseAddress!.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(outAvail)
-                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    let usedIn = inAvail - Int(stream.avail_in)
-                    let madeOut = outAvail - Int(stream.avail_out)
-                    consumed += usedIn
-                    produced += madeOut
-                    if status != Z_OK { break }
-                    if usedIn == 0 && madeOut == 0 { status = Z_BUF_ERROR; break }
-                }
+        let outcome = file.withBytes(in: entry.dataRange) { input in
+            Result { () throws(InflateError) in
+                try Inflate.decompress(input, format: .raw, expectedSize: entry.uncompressedSize)
             }
         }
-        guard status == Z_STREAM_END else {
-            let reason = stream.msg.map { String(cString: $0) }
-                ?? (status == Z_BUF_ERROR ? "stream truncated or longer than declared" : "zlib status \(status)")
-            throw .inflateFailed(path: path, entry: entry.name, reason: reason)
+        switch outcome {
+        case .success(let bytes): return bytes
+        case .failure(.sizeMismatch): throw .checksumMismatch(path: path, entry: entry.name)
+        case .failure(let error): throw .inflateFailed(path: path, entry: entry.name, reason: error.description)
         }
-        guard produced == entry.uncompressedSize else { throw .checksumMismatch(path: path, entry: entry.name) }
-        out.removeLast()
-        return out
     }
 
     /// CRC-32 (zip/zlib polynomial) of `bytes`.

@@ -8,7 +8,8 @@ struct ModelsCommand: AsyncParsableCommand {
         discussion: """
         Hub downloads go to the huggingface_hub cache (HF_HUB_CACHE, else HF_HOME/hub, else
         ~/.cache/huggingface/hub) and honour HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE=1.
-        Plain-URL downloads go to $LISAKIT_MODELS/downloads (default ~/.cache/lisakit/models).
+        Plain-URL downloads go to $LISAKIT_MODELS/downloads ($LISAKIT_MODELS defaults to ./models,
+        where `make models` installs; `list` shows both places).
         """,
         subcommands: [ModelsPullCommand.self, ModelsListCommand.self]
     )

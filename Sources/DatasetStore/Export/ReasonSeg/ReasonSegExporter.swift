@@ -57,8 +57,8 @@ public struct ReasonSegReport: Sendable, Codable, Equatable {
 /// Instructions of an image are grouped by their target set and sentence flag; each group is
 /// one NAME. Polygon annotations without holes are written with their own points (each reader
 /// rasterizes a polygon by its rule: the file says what the annotator drew). Other masks (RLE,
-/// polygons with holes) are traced into boundary-pixel chains (`LISAPolygonConverter`); ignore
-/// regions drop the pixels a target covers. Every file is then rasterized with LISA's rule
+/// polygons with holes) are traced into boundary-pixel polygons with bridged holes
+/// (`LISAPolygonExport`, exact under LISA's rule); ignore regions drop the pixels a target covers. Every file is then rasterized with LISA's rule
 /// (`ReasonSegRasterizer`) and compared with the label map we mean — the original polygons
 /// under LISA's rule plus the traced masks (targets 1, ignore 255) — and any difference is
 /// reported with its IoU.
@@ -213,7 +213,7 @@ public struct ReasonSegExporter {
             if !tracedTargets.isEmpty {
                 let mask = try RLE.merge(tracedTargets).decode()
                 built.tracedTarget = mask
-                for chain in LISAPolygonConverter.shapes(from: mask) { built.shapes.append(LabeledShape(label: "target", points: chain)) }
+                for chain in LISAPolygonExport.polygons(from: mask) { built.shapes.append(LabeledShape(label: "target", points: Self.points(chain))) }
             }
             if !tracedIgnores.isEmpty {
                 var mask = try RLE.merge(tracedIgnores).decode()
@@ -224,7 +224,7 @@ public struct ReasonSegExporter {
                                           values: zip(mask.pixels, targetAll.pixels).map { $0 & ($1 ^ 1) })
                 }
                 built.tracedIgnore = mask
-                for chain in LISAPolygonConverter.shapes(from: mask) { built.shapes.append(LabeledShape(label: "ignore", points: chain)) }
+                for chain in LISAPolygonExport.polygons(from: mask) { built.shapes.append(LabeledShape(label: "ignore", points: Self.points(chain))) }
             }
         } catch let error as ExportError {
             throw error
@@ -276,6 +276,8 @@ public struct ReasonSegExporter {
         return ReasonSegMismatch(file: file, targetIoU: targetUnion == 0 ? 1 : Double(targetInter) / Double(targetUnion),
                                  ignoreIoU: ignoreUnion == 0 ? 1 : Double(ignoreInter) / Double(ignoreUnion), differingPixels: differing)
     }
+
+    static func points(_ chain: [PixelPoint]) -> [[Double]] { chain.map { [Double($0.x), Double($0.y)] } }
 
     static func dropAlpha(_ image: PixelBuffer<UInt8>) -> PixelBuffer<UInt8> {
         let channels = image.channels - 1
