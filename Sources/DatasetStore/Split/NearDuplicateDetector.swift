@@ -86,7 +86,7 @@ public struct NearDuplicateDetector: Sendable {
         var bySplit: [String: [Int]] = [:]
         for (index, row) in rows.enumerated() { bySplit[row.split, default: []].append(index) }
         let splits = bySplit.keys.sorted()
-        for a in 0..<splits.count { for b in (a + 1)..<max(a + 1, splits.count) { comparisons += bySplit[splits[a]]!.count * bySplit[splits[b]]!.count } }
+        for a in 0..<splits.count { for b in (a + 1)..<max(a + 1, splits.count) { comparisons += (bySplit[splits[a]] ?? []).count * (bySplit[splits[b]] ?? []).count } }
         guard comparisons <= maxComparisons else {
             report.similaritySkipped = "\(comparisons) cross-split pairs exceed the limit of \(maxComparisons)"
             return report
@@ -102,8 +102,8 @@ public struct NearDuplicateDetector: Sendable {
         }
         for a in 0..<splits.count {
             for b in (a + 1)..<max(a + 1, splits.count) {
-                for i in bySplit[splits[a]]! {
-                    for j in bySplit[splits[b]]! {
+                for i in (bySplit[splits[a]] ?? []) {
+                    for j in (bySplit[splits[b]] ?? []) {
                         let u = vectors[i], v = vectors[j]
                         guard u.count == v.count else { continue }
                         var dot: Float = 0

@@ -38,8 +38,8 @@ public struct ExportFilter: Sendable, Equatable {
         }
     }
 
-    /// Whether an instruction, with its admitted targets, is exported. `targetCount` is how
-    /// many targets it has in the store: one left out by the filter drops the instruction
+    /// Whether an instruction, with its admitted targets, is exported. `storedTargetCount` is
+    /// how many targets it has in the store: one left out by the filter drops the instruction
     /// (a partial answer would be a wrong one).
     func admits(_ instruction: ExportInstruction, storedTargetCount: Int) -> Bool {
         if instruction.status == .rejected { return false }

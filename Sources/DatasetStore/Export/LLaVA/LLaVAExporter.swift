@@ -92,15 +92,19 @@ public struct LLaVAExporter {
                 report.images += 1
                 guard !entries.isEmpty else { return }
                 try ImageCopier.copy(item, to: fileName, in: output)
-                if lists[split] == nil {
+                var list: (file: AtomicFile, writer: ExportJSON.ArrayWriter)
+                if let open = lists[split] {
+                    list = open
+                } else {
                     let file = try output.create("\(split).json", sync: true)
-                    lists[split] = (file, try ExportJSON.ArrayWriter(file: file))
+                    list = (file, try ExportJSON.ArrayWriter(file: file))
                 }
                 for entry in entries {
-                    try lists[split]!.writer.append(try ExportJSON.bytes(entry, record: "conversation \(entry["id"] ?? "")"))
+                    try list.writer.append(try ExportJSON.bytes(entry, record: "conversation \(entry["id"] ?? "")"))
                     report.conversations += 1
                     report.samplesBySplit[split, default: 0] += 1
                 }
+                lists[split] = list
             }
             for split in lists.keys.sorted() {
                 guard let list = lists[split] else { continue }

@@ -158,12 +158,16 @@ public struct ReasonSegExporter {
                     report.instructions += group.instructions.count
                     for instruction in group.instructions {
                         guard let explanation = instruction.explanation else { continue }
-                        if explanatory == nil {
+                        var list: (file: AtomicFile, writer: ExportJSON.ArrayWriter)
+                        if let open = explanatory {
+                            list = open
+                        } else {
                             let file = try output.create("explanatory/train.json")
-                            explanatory = (file, try ExportJSON.ArrayWriter(file: file))
+                            list = (file, try ExportJSON.ArrayWriter(file: file))
                         }
                         let entry: [String: Any] = ["image": "\(name).jpg", "query": instruction.text, "outputs": explanation]
-                        try explanatory!.writer.append(try ExportJSON.bytes(entry, record: "instruction \(instruction.id)"))
+                        try list.writer.append(try ExportJSON.bytes(entry, record: "instruction \(instruction.id)"))
+                        explanatory = list
                         report.explanations += 1
                     }
                 }
