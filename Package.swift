@@ -59,11 +59,12 @@ let package = Package(
         // Helpers shared by the test targets (temporary folders, sample data, small images).
         .target(name: "TestSupport", dependencies: ["DatasetStore", "Annotate"], path: "Tests/Support"),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate", "Serialization", "TestSupport"]),
+        .testTarget(name: "DatasetStoreTests", dependencies: ["DatasetStore", "Annotate", "Serialization", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "DatasetStore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Serialization", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "TestSupport"]),
+        .testTarget(name: "ToolCLITests", dependencies: ["ToolCLI", "DatasetStore", "Annotate", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

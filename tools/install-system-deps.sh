@@ -2,7 +2,7 @@
 # Installs the Debian packages LisaKit builds against, when any is missing (apt-get; needs root
 # or sudo). Safe to run repeatedly: it does nothing when everything is there.
 set -euo pipefail
-packages=(libsqlite3-dev libpng-dev libjpeg-dev libopenblas-dev zlib1g-dev sqlite3 python3 python3-pip unzip)
+packages=(libsqlite3-dev libpng-dev libjpeg-dev libopenblas-dev zlib1g-dev sqlite3 python3 python3-pip python3-venv unzip time)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -22,6 +22,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             WriteQueriesCommand.self,
             ModelsCommand.self,
             TokenizeCommand.self,
+            EmbedCommand.self,
             MaskCommand.self,
             ExportCommand.self,
             SplitCommand.self,

@@ -1,14 +1,11 @@
 import Foundation
 import Glibc
 
-/// Runs the built `lisakit` executable as a child process (posix_spawn), capturing its output
-/// and its peak resident memory (from wait4's rusage).
+/// Runs the built `lisakit` executable as a child process (posix_spawn), capturing its output.
 struct CLIResult {
     var status: Int32
     var stdout: String
     var stderr: String
-    /// Peak resident set size of the child, in KiB.
-    var maxRSSKiB: Int
 }
 
 enum CLI {
@@ -50,12 +47,11 @@ enum CLI {
     /// Waits for a child and collects its result.
     static func wait(_ pid: pid_t, stdoutPath: String, stderrPath: String) -> CLIResult {
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        return CLIResult(status: exit, stdout: out, stderr: err, maxRSSKiB: usage.ru_maxrss)
+        return CLIResult(status: exit, stdout: out, stderr: err)
     }
 
     /// Runs `lisakit` to completion.

@@ -13,7 +13,8 @@ struct ImportCommand: ParsableCommand {
         with its file, line or record, and field, and skipped; --strict makes it fatal. Paths never \
         leave the dataset root.
         """,
-        subcommands: [ImportReasonSegCommand.self, ImportLabelMeCommand.self, ImportCOCOCommand.self, ImportSemanticMapsCommand.self])
+        subcommands: [ImportReasonSegCommand.self, ImportLabelMeCommand.self, ImportCOCOCommand.self, ImportSemanticMapsCommand.self,
+                      ImportOpenImagesCommand.self, ImportScanNetCommand.self, ImportRefCOCOCommand.self])
 }
 
 /// Options every `import` subcommand takes.

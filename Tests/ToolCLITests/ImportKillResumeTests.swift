@@ -1,0 +1,132 @@
+import DatasetStore
+import Foundation
+import GRDB
+import TestSupport
+import Testing
+
+@Suite("lisakit import openimages/scannet/refcoco: killed midway and re-run", .serialized)
+struct ImportKillResumeTests {
+    let folder = TemporaryFolder()
+
+    /// Everything an import wrote, as sorted lines (images with their sources, annotations, instructions).
+    static func digest(_ path: String) throws -> [String] {
+        let store = try DatasetStore.open(at: path)
+        return try store.read { db in
+            let lines = try String.fetchAll(db, sql: """
+                SELECT 'i|' || i.sha256 || '|' || i.storage || '|' || ifnull(i.rel_path, '') || '|' || ifnull(i.group_key, '') || '|'
+                       || ifnull(i.split, '') || '|' || s.source_id FROM images i JOIN image_sources s ON s.image_id = i.id
+                UNION ALL
+                SELECT 'a|' || i.sha256 || '|' || a.instance_key || '|' || ifnull(c.name, '') || '|' || a.geometry || '|'
+                       || ifnull(a.attributes, '') FROM annotations a JOIN images i ON i.id = a.image_id
+                       LEFT JOIN categories c ON c.id = a.category_id
+                UNION ALL
+                SELECT 'n|' || i.sha256 || '|' || n.key || '|' || n.text || '|' || n.kind || '|'
+                       || (SELECT group_concat(a.instance_key) FROM instruction_targets t JOIN annotations a ON a.id = t.annotation_id
+                           WHERE t.instruction_id = n.id)
+                FROM instructions n JOIN images i ON i.id = n.image_id
+                """)
+            return lines.sorted()
+        }
+    }
+
+    @Test("SIGKILL during a --batch-size 1 import, then a re-run: consistent, and identical to an uninterrupted import",
+          arguments: ["openimages", "scannet", "refcoco"])
+    func killAndResume(format: String) throws {
+        let count = 600
+        let root: String = switch format {
+        case "openimages": try GeneratedImportSets.openImages(count: count, in: folder, name: format)
+        case "scannet": try GeneratedImportSets.scanNet(count: count, in: folder, name: format)
+        default: try GeneratedImportSets.refCOCO(count: count, in: folder, name: format)
+        }
+        let reference = folder.file("reference.db"), db = folder.file("killed.db")
+        #expect(CLI.run(["init", reference]).status == 0)
+        #expect(CLI.run(["init", db]).status == 0)
+        let whole = CLI.run(["import", format, "--db", reference, "--json", root])
+        #expect(whole.status == 0, "\(whole.stderr)")
+
+        let out = folder.file("out.txt"), err = folder.file("err.txt")
+        let pid = CLI.spawn(["import", format, "--db", db, "--batch-size", "1", root], stdoutPath: out, stderrPath: err)
+        let reader = try DatabaseQueue(path: db, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        var seen = 0
+        let deadline = Date().addingTimeInterval(120)
+        while seen < 40 && Date() < deadline {
+            seen = (try? reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM images") }) ?? 0
+            usleep(1000)
+        }
+        kill(pid, SIGKILL)
+        let killed = CLI.wait(pid, stdoutPath: out, stderrPath: err)
+        try reader.close()
+        #expect(killed.status == 128 + SIGKILL)
+        let store = try DatasetStore.open(at: db)
+        #expect(try store.integrityProblems().isEmpty)
+        let partial = try store.statistics().images.total
+        #expect(partial >= 40 && partial < count, "killed after \(partial) of \(count)")
+        // Whole images only: every image written has all its annotations.
+        let incomplete = try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM images i WHERE (SELECT count(*) FROM annotations a WHERE a.image_id = i.id) <> 2")
+        }
+        #expect(incomplete == 0)
+
+        let rerun = CLI.run(["import", format, "--db", db, "--json", root])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let report = try JSONDecoder().decode(ImportReport.self, from: Data(rerun.stdout.utf8))
+        #expect(report.images.added == count - partial && report.images.alreadyPresent == partial)
+        #expect(try store.integrityProblems().isEmpty)
+        let resumed = try Self.digest(db), uninterrupted = try Self.digest(reference)
+        #expect(resumed.count == uninterrupted.count && resumed.count > count)
+        #expect(resumed == uninterrupted)
+    }
+
+    /// Runs `lisakit` and samples the child's own peak resident memory (VmHWM of its address
+    /// space after exec) until it exits. wait4's ru_maxrss cannot be used here: a posix_spawned
+    /// child inherits the test process's high-water mark.
+    static func peakKiB(_ arguments: [String], in folder: TemporaryFolder) -> (status: Int32, stdout: String, peakKiB: Int) {
+        let out = folder.file("peak-out.txt"), err = folder.file("peak-err.txt")
+        let pid = CLI.spawn(arguments, stdoutPath: out, stderrPath: err)
+        var peak = 0
+        var status: Int32 = 0
+        while true {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let value = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                peak = max(peak, value)
+            }
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || done < 0 { break }
+            usleep(2000)
+        }
+        let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exit, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", peak)
+    }
+
+    @Test("an OpenImages CSV ten times longer costs no more memory (the CSV is streamed, not loaded)")
+    func flatMemory() throws {
+        var peaks: [Int] = []
+        for rows in [30_000, 300_000] {
+            let root = folder.file("flat\(rows)")
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let path = root + "/validation-annotations-object-segmentation.csv"
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            handle.write(Data("MaskPath,ImageID,LabelName,BoxID,BoxXMin,BoxXMax,BoxYMin,BoxYMax,PredictedIoU,Clicks\n".utf8))
+            var chunk = ""
+            for index in 0..<rows {
+                // Images that are not there: every row is read, grouped and reported, nothing kept.
+                let id = String(format: "%016llx", UInt64(index / 3) &* 0x9E3779B97F4A7C15)
+                chunk += "\(id)_m01g317_\(index).png,\(id),/m/01g317,\(index),0.1,0.2,0.3,0.4,0.85,0.15 0.35 1;0.2 0.3 0\n"
+                if chunk.utf8.count > 1 << 16 { handle.write(Data(chunk.utf8)); chunk = "" }
+            }
+            handle.write(Data(chunk.utf8))
+            try handle.close()
+            let db = folder.file("flat\(rows).db")
+            #expect(CLI.run(["init", db]).status == 0)
+            let result = Self.peakKiB(["import", "openimages", "--db", db, "--json", root], in: folder)
+            #expect(result.status == 0)
+            let report = try JSONDecoder().decode(ImportReport.self, from: Data(result.stdout.utf8))
+            #expect(report.skipped["unreadable image"] == (rows + 2) / 3)
+            peaks.append(result.peakKiB)
+        }
+        // The longer CSV is 30+ MB: loaded whole it would add far more than this.
+        #expect(peaks[0] > 0 && peaks[1] - peaks[0] < 12 * 1024, "peak RSS \(peaks[0]) KiB for 30k rows, \(peaks[1]) KiB for 300k rows")
+    }
+}
