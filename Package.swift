@@ -54,7 +54,7 @@ let package = Package(
             ]
         ),
         // Swift side of the tools/bench_*.py benchmarks.
-        .executableTarget(name: "Bench", dependencies: ["Annotate", "Model", "Serialization", "Augment", "DatasetStore"]),
+        .executableTarget(name: "Bench", dependencies: ["Annotate", "Model", "Serialization", "Augment", "DatasetStore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Helpers shared by the test targets (temporary folders, sample data, small images).
         .target(name: "TestSupport", dependencies: ["DatasetStore", "Annotate"], path: "Tests/Support"),

@@ -24,6 +24,8 @@ struct LisaKitCommand: AsyncParsableCommand {
             TokenizeCommand.self,
             EmbedCommand.self,
             MaskCommand.self,
+            ExportCommand.self,
+            SplitCommand.self,
         ]
     )
 }

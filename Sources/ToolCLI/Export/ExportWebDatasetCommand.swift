@@ -1,0 +1,33 @@
+import ArgumentParser
+import DatasetStore
+
+/// `lisakit export webdataset OUT`.
+struct ExportWebDatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webdataset",
+        abstract: "Tar shards OUT/{split}-NNNNNN.tar, one sample per (image, instruction), and manifest.json.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var filters: ExportFilterOptions
+
+    @Argument(help: "The output folder.")
+    var out: String
+
+    @Option(help: "Samples per shard at most.")
+    var maxSamples = 10_000
+
+    @Option(help: "Bytes per shard at most.")
+    var maxBytes = 1 << 30
+
+    func run() throws {
+        let exporter = WebDatasetExporter(stream: try filters.stream(store),
+                                          options: WebDatasetOptions(maxSamplesPerShard: maxSamples, maxBytesPerShard: maxBytes,
+                                                                     overwrite: filters.overwrite))
+        let bar = ProgressBar(label: "export webdataset")
+        let report = try exporter.run(to: out) { bar.update(done: $0, total: $1) }
+        if filters.json { try printJSON(report); return }
+        print("webdataset: \(report.samples) samples (\(report.samplesBySplit.summary)) in \(report.shards.count) shards, "
+            + "\(report.bytes) bytes; \(report.negatives) negatives, \(report.multiTarget) with several masks, "
+            + "\(report.imagesWithoutInstructions) images without instructions → \(report.output)")
+    }
+}
