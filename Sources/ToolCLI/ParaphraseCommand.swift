@@ -22,7 +22,7 @@ struct ParaphraseCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var backendOptions: BackendOptions
-    @OptionGroup var embedder: EmbedderOptions
+    @OptionGroup var gateOptions: GateOptions
 
     @Option(help: "Rewrites per instruction.")
     var perInstruction = 3
@@ -42,7 +42,7 @@ struct ParaphraseCommand: AsyncParsableCommand {
             selected.insert(kind)
         }
         let store = try self.store.open()
-        let runner = ParaphraseRunner(store: store, backend: try backendOptions.paraphraser(store: store), gate: try embedder.gate())
+        let runner = ParaphraseRunner(store: store, backend: try backendOptions.paraphraser(store: store), gate: try gateOptions.gate())
         let bar = ProgressBar(label: "paraphrase")
         let report = try await runner.run(ParaphraseOptions(perInstruction: perInstruction, kinds: selected)) { bar.update(done: $0, total: $1) }
         try AugmentReportOutput.print(report, verb: "paraphrase", json: json)

@@ -11,8 +11,8 @@ struct SplitCommand: ParsableCommand {
         Images sharing a group key (a ScanNet scene, an OpenImages image) always land in one split; \
         an image without a key is its own group. The assignment depends only on the groups and --seed. \
         Instructions are then compared across splits: same words after normalization, and cosine \
-        similarity of sentence embeddings at or above --similarity (hashing embedder until the MiniLM \
-        encoder is installed).
+        similarity of sentence embeddings at or above --similarity (the MiniLM encoder when installed, \
+        see --embedder).
         """)
 
     @OptionGroup var store: StoreOptions
@@ -32,15 +32,17 @@ struct SplitCommand: ParsableCommand {
     @Flag(help: "Compare normalized text only (no embeddings).")
     var noEmbeddings = false
 
+    @OptionGroup var embedderOptions: EmbedderOptions
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
     func run() throws {
         let parts = ratios.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 3, parts.allSatisfy({ $0 != nil }) else { throw ValidationError("--ratios needs three numbers, e.g. 0.8,0.1,0.1") }
-        let embedder = HashingEmbedder()
         var detector = NearDuplicateDetector(normalize: { TextNormalization.normalized($0) })
         if !noEmbeddings {
+            let embedder = try embedderOptions.make()
             detector.embed = { try embedder.embed($0) }
             detector.embedderName = embedder.name
             detector.threshold = similarity ?? embedder.duplicateThreshold

@@ -18,7 +18,7 @@ struct WriteQueriesCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var backendOptions: BackendOptions
-    @OptionGroup var embedder: EmbedderOptions
+    @OptionGroup var gateOptions: GateOptions
 
     @Option(help: "Short phrases per mask.")
     var phrases = 2
@@ -31,7 +31,7 @@ struct WriteQueriesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try self.store.open()
-        let runner = QueryWritingRunner(store: store, backend: try backendOptions.queryWriter(store: store), gate: try embedder.gate())
+        let runner = QueryWritingRunner(store: store, backend: try backendOptions.queryWriter(store: store), gate: try gateOptions.gate())
         let bar = ProgressBar(label: "write-queries")
         let report = try await runner.run(phrases: max(0, phrases), sentences: max(0, sentences)) { bar.update(done: $0, total: $1) }
         try AugmentReportOutput.print(report, verb: "write-queries", json: json)

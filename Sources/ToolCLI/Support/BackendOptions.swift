@@ -68,35 +68,43 @@ struct BackendOptions: ParsableArguments {
     }
 }
 
-/// The sentence embedder of the quality gate.
+/// Which sentence embedder judges similarity (the quality gate, near-duplicates across splits).
 struct EmbedderOptions: ParsableArguments {
     enum Choice: String, ExpressibleByArgument, CaseIterable { case auto, minilm, hashing }
 
-    @Option(help: "Embedder of the quality gate: minilm (all-MiniLM-L6-v2, installed by `make models`), hashing (word features, no model), auto (minilm when installed).")
+    @Option(help: "Sentence embedder: minilm (all-MiniLM-L6-v2, installed by `make models`), hashing (word features, no model), auto (minilm when installed).")
     var embedder: Choice = .auto
 
     @Option(help: "Folder of installed models (default: $LISAKIT_MODELS, else ./models).")
     var models: String?
 
-    @Option(help: "Cosine similarity to the source below which a rewrite is rejected as drifted (default: the embedder's).")
-    var minSimilarity: Float?
-
-    func gate() throws -> QualityGate {
+    /// The chosen embedder; `auto` falls back to hashing with a note on stderr.
+    func make() throws -> any SentenceEmbedder {
         let folder = models ?? MiniLMEmbedder.modelsDirectory()
         switch embedder {
         case .hashing:
-            return QualityGate(embedder: HashingEmbedder(), driftThreshold: minSimilarity)
+            return HashingEmbedder()
         case .minilm:
             guard let encoder = try MiniLMEmbedder.installed(modelsDirectory: folder) else {
                 throw ValidationError("all-MiniLM-L6-v2 is not installed in \(folder) (run `make models`, or use --embedder hashing)")
             }
-            return QualityGate(embedder: encoder, driftThreshold: minSimilarity)
+            return encoder
         case .auto:
-            if let encoder = try MiniLMEmbedder.installed(modelsDirectory: folder) {
-                return QualityGate(embedder: encoder, driftThreshold: minSimilarity)
-            }
-            printError("note: all-MiniLM-L6-v2 is not installed in \(folder); the quality gate uses the hashing embedder (run `make models`)")
-            return QualityGate(embedder: HashingEmbedder(), driftThreshold: minSimilarity)
+            if let encoder = try MiniLMEmbedder.installed(modelsDirectory: folder) { return encoder }
+            printError("note: all-MiniLM-L6-v2 is not installed in \(folder); using the hashing embedder (run `make models`)")
+            return HashingEmbedder()
         }
+    }
+}
+
+/// The quality gate of `paraphrase` and `write-queries`.
+struct GateOptions: ParsableArguments {
+    @OptionGroup var embedder: EmbedderOptions
+
+    @Option(help: "Cosine similarity to the source below which a rewrite is rejected as drifted (default: the embedder's).")
+    var minSimilarity: Float?
+
+    func gate() throws -> QualityGate {
+        QualityGate(embedder: try embedder.make(), driftThreshold: minSimilarity)
     }
 }
