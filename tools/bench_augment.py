@@ -11,7 +11,11 @@ import subprocess
 
 BENCH = os.environ.get("LISAKIT_BENCH", os.path.join(os.path.dirname(__file__), "..", ".build", "release", "lisakit-bench"))
 
-for count in (500, 2000):
-    result = json.loads(subprocess.run([BENCH, "augment", str(count)], check=True, capture_output=True, text=True).stdout)
+MODELS = os.environ.get("LISAKIT_MODELS", os.path.join(os.path.dirname(__file__), "..", "models"))
+runs = [(2000, "hashing")]
+if os.path.exists(os.path.join(MODELS, "all-MiniLM-L6-v2", "model.safetensors")):
+    runs.append((2000, "minilm"))
+for count, embedder in runs:
+    result = json.loads(subprocess.run([BENCH, "augment", str(count), embedder, MODELS], check=True, capture_output=True, text=True).stdout)
     print(f"paraphrase+gate, rules backend, {result['embedder']} embedder: {count} instructions in {result['seconds']:.2f} s "
           f"= {result['instructions_per_second']:.0f} instructions/s ({result['accepted']} of {result['candidates']} candidates accepted)")

@@ -2,12 +2,23 @@ import Augment
 import DatasetStore
 import Foundation
 
-/// `lisakit-bench augment [N]`: paraphrase throughput with the quality gate, in instructions per
-/// second: N reasoning queries in a fresh on-disk store, rewritten 3 times each by the `rules`
-/// backend, every candidate judged by the gate, accepted ones stored. JSON on stdout.
+/// `lisakit-bench augment [N] [hashing|minilm [MODELS_DIR]]`: paraphrase throughput with the
+/// quality gate, in instructions per second: N reasoning queries in a fresh on-disk store,
+/// rewritten 3 times each by the `rules` backend, every candidate judged by the gate (with the
+/// word-hashing embedder or the MiniLM encoder), accepted ones stored. JSON on stdout.
 enum AugmentBench {
     static func run(_ arguments: [String]) async throws {
         let count = arguments.first.flatMap(Int.init) ?? 2000
+        let embedder: any SentenceEmbedder
+        if arguments.count > 1 && arguments[1] == "minilm" {
+            let folder = arguments.count > 2 ? arguments[2] : MiniLMEmbedder.modelsDirectory()
+            guard let encoder = try MiniLMEmbedder.installed(modelsDirectory: folder) else {
+                throw AugmentError.unavailableBackend(name: "minilm", reason: "all-MiniLM-L6-v2 is not installed in \(folder)")
+            }
+            embedder = encoder
+        } else {
+            embedder = HashingEmbedder()
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lisakit-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -28,13 +39,13 @@ enum AugmentBench {
                                                  targetAnnotationIDs: [mask.id]))
             }
         }
-        let runner = ParaphraseRunner(store: store, backend: RulesParaphraser(seed: 1), gate: QualityGate(embedder: HashingEmbedder()))
+        let runner = ParaphraseRunner(store: store, backend: RulesParaphraser(seed: 1), gate: QualityGate(embedder: embedder))
         let start = Date()
         let report = try await runner.run(ParaphraseOptions(perInstruction: 3))
         let seconds = Date().timeIntervalSince(start)
         let result: [String: Any] = [
             "instructions": count, "candidates": report.candidates, "accepted": report.accepted, "seconds": seconds,
-            "instructions_per_second": Double(count) / seconds, "embedder": "hashing", "backend": "rules",
+            "instructions_per_second": Double(count) / seconds, "embedder": embedder.name, "backend": "rules",
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
