@@ -31,6 +31,10 @@ demo: release models
 	$(RELEASE_BIN) paraphrase --db $(DEMO_DIR)/lisakit.db --backend rules
 	$(RELEASE_BIN) write-queries --db $(DEMO_DIR)/lisakit.db --backend rules
 	$(RELEASE_BIN) template --db $(DEMO_DIR)/lisakit.db --seed 1 --negatives 1
+	$(RELEASE_BIN) split --db $(DEMO_DIR)/lisakit.db --seed 1
+	$(RELEASE_BIN) export reasonseg --db $(DEMO_DIR)/lisakit.db $(DEMO_DIR)/reasonseg
+	$(RELEASE_BIN) export webdataset --db $(DEMO_DIR)/lisakit.db $(DEMO_DIR)/webdataset
+	$(RELEASE_BIN) export llava --db $(DEMO_DIR)/lisakit.db $(DEMO_DIR)/llava
 	$(RELEASE_BIN) stats --db $(DEMO_DIR)/lisakit.db
 
 test: deps models
