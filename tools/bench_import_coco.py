@@ -30,6 +30,7 @@ def generate(root):
     for i in range(IMAGES):
         name = f"img{i:05d}.jpg"
         pixels = np.stack([(xx + i) % 256, (yy * 2 + i) % 256, ((xx ^ yy) + i * 3) % 256], axis=-1).astype(np.uint8)
+        pixels[:16, :16, 0], pixels[:16, :16, 1] = i & 255, (i >> 8) * 20  # every image distinct
         Image.fromarray(pixels).save(os.path.join(root, name), quality=85)
         images.append({"id": i + 1, "file_name": name, "width": 640, "height": 480})
         for k in range(2):

@@ -60,16 +60,42 @@ public struct QualityGate: Sendable {
     /// Judges the rewrites of one source, in order (a candidate duplicating an earlier accepted
     /// one is rejected).
     public func judge(source: GateSource, candidates: [String], previouslyAccepted: [String] = []) throws -> [GateVerdict] {
-        let trimmed = candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let vectors = try embedder.embed([source.text] + previouslyAccepted + trimmed)
-        let sourceVector = vectors[0]
-        var acceptedVectors = Array(vectors[1..<(1 + previouslyAccepted.count)])
+        try judge([(source, candidates, previouslyAccepted)])[0]
+    }
+
+    /// Judges the rewrites of many sources with one embedding pass (a sentence encoder is far
+    /// faster on one large batch than on many small ones).
+    public func judge(_ items: [(source: GateSource, candidates: [String], previouslyAccepted: [String])]) throws -> [[GateVerdict]] {
+        var texts: [String] = []
+        var offsets: [Int] = []
+        let trimmedItems = items.map { item in item.candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
+        for (item, trimmed) in zip(items, trimmedItems) {
+            offsets.append(texts.count)
+            texts.append(item.source.text)
+            texts += item.previouslyAccepted
+            texts += trimmed
+        }
+        let vectors = try embedder.embed(texts)
+        return zip(items, trimmedItems).enumerated().map { index, pair in
+            let (item, trimmed) = pair
+            let base = offsets[index]
+            let sourceVector = vectors[base]
+            let previous = item.previouslyAccepted.count
+            return judgeOne(source: item.source, trimmed: trimmed, sourceVector: sourceVector,
+                            accepted: Array(vectors[(base + 1)..<(base + 1 + previous)]),
+                            previouslyAccepted: item.previouslyAccepted,
+                            candidateVectors: Array(vectors[(base + 1 + previous)..<(base + 1 + previous + trimmed.count)]))
+        }
+    }
+
+    private func judgeOne(source: GateSource, trimmed: [String], sourceVector: [Float], accepted: [[Float]],
+                          previouslyAccepted: [String], candidateVectors: [[Float]]) -> [GateVerdict] {
+        var acceptedVectors = accepted
         var acceptedTexts = Set(previouslyAccepted.map(TextNormalization.normalized))
         let sourceWords = max(1, TextNormalization.words(source.text).count)
         let sourceNormalized = TextNormalization.normalized(source.text)
         var verdicts: [GateVerdict] = []
-        for (offset, text) in trimmed.enumerated() {
-            let vector = vectors[1 + previouslyAccepted.count + offset]
+        for (text, vector) in zip(trimmed, candidateVectors) {
             let similarity = Self.dot(sourceVector, vector)
             func reject(_ reason: RejectionReason) { verdicts.append(GateVerdict(text: text, score: similarity, rejection: reason)) }
             let normalized = TextNormalization.normalized(text)

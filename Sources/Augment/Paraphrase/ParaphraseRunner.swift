@@ -104,17 +104,21 @@ public struct ParaphraseRunner: Sendable {
                                   count: options.perInstruction - (options.skipSatisfied ? $0.existing.count : 0))
             }
             let answers = await backend.paraphrase(requests)
-            var accepted: [(Source, GateVerdict)] = []
+            var answered: [(Source, [String])] = []
             for (source, answer) in zip(pending, answers) {
                 switch answer {
                 case .failure(let error): report.fail(error)
-                case .success(let candidates):
-                    let verdicts = try gate.judge(source: GateSource(text: source.text, kind: source.kind.rawValue,
-                                                                     isSentence: source.isSentence, targetClassNames: source.classNames),
-                                                  candidates: candidates, previouslyAccepted: source.existing)
-                    report.record(verdicts)
-                    accepted += verdicts.filter(\.accepted).map { (source, $0) }
+                case .success(let candidates): answered.append((source, candidates))
                 }
+            }
+            let judged = try gate.judge(answered.map { source, candidates in
+                (GateSource(text: source.text, kind: source.kind.rawValue, isSentence: source.isSentence, targetClassNames: source.classNames),
+                 candidates, source.existing)
+            })
+            var accepted: [(Source, GateVerdict)] = []
+            for ((source, _), verdicts) in zip(answered, judged) {
+                report.record(verdicts)
+                accepted += verdicts.filter(\.accepted).map { (source, $0) }
             }
             let stored = try store.write { db -> (Int, Int) in
                 let writer = RecordWriter(db)
