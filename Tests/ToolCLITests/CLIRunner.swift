@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Glibc
 
 /// Runs the built `lisakit` executable as a child process (posix_spawn), capturing its output.
@@ -63,5 +64,30 @@ enum CLI {
         let pid = spawn(arguments, environment: environment, prefix: prefix, stdoutPath: stdoutPath, stderrPath: stderrPath,
                         currentDirectory: currentDirectory)
         return wait(pid, stdoutPath: stdoutPath, stderrPath: stderrPath)
+    }
+}
+
+extension CLI {
+    /// Starts `lisakit arguments`, polls `ready` until it returns true (or `timeout` passes), then
+    /// kills the process with SIGKILL — an interruption at an arbitrary point of a long job.
+    static func runAndKill(_ arguments: [String], timeout: TimeInterval = 120, when ready: () -> Bool) -> CLIResult {
+        let stdoutPath = NSTemporaryDirectory() + "/lisakit-out-\(UUID().uuidString)"
+        let stderrPath = NSTemporaryDirectory() + "/lisakit-err-\(UUID().uuidString)"
+        defer { unlink(stdoutPath); unlink(stderrPath) }
+        let pid = spawn(arguments, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        let deadline = Date().addingTimeInterval(timeout)
+        while !ready() && Date() < deadline { usleep(1000) }
+        kill(pid, SIGKILL)
+        return wait(pid, stdoutPath: stdoutPath, stderrPath: stderrPath)
+    }
+
+    /// A `ready` condition for `runAndKill`: the store at `database` holds at least `count` images.
+    static func imagesCommitted(_ database: String, atLeast count: Int) -> () -> Bool {
+        let configuration: Configuration = { var c = Configuration(); c.readonly = true; return c }()
+        return {
+            guard let reader = try? DatabaseQueue(path: database, configuration: configuration) else { return false }
+            defer { try? reader.close() }
+            return ((try? reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM images") }) ?? 0) >= count
+        }
     }
 }

@@ -46,16 +46,9 @@ struct ExportCommandTests {
         let full = CLI.run(["export", "webdataset", "--db", db, "--max-samples", "10", reference, "--json"])
         #expect(full.status == 0, "\(full.stderr)")
         let out = folder.file("killed")
-        let stdout = folder.file("o.txt"), stderr = folder.file("e.txt")
-        let pid = CLI.spawn(["export", "webdataset", "--db", db, "--max-samples", "10", out], stdoutPath: stdout, stderrPath: stderr)
-        let deadline = Date().addingTimeInterval(60)
-        var shards: [String] = []
-        while shards.count < 3 && Date() < deadline {
-            shards = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasSuffix(".tar") }
-            usleep(1000)
+        let killed = CLI.runAndKill(["export", "webdataset", "--db", db, "--max-samples", "10", out]) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasSuffix(".tar") }.count >= 3
         }
-        kill(pid, SIGKILL)
-        let killed = CLI.wait(pid, stdoutPath: stdout, stderrPath: stderr)
         let names = try FileManager.default.contentsOfDirectory(atPath: out)
         #expect(killed.status == 128 + SIGKILL, "the export finished before it could be killed")
         #expect(!names.contains("manifest.json"))

@@ -82,18 +82,8 @@ struct FoundationCommandTests {
         #expect(CLI.run(["init", db]).status == 0)
         let count = 2500
         for index in 0..<count { try folder.write("many/\(index / 500)/img\(index).png", try smallPNG(seed: 1000 + index, width: 8, height: 8)) }
-        let out = folder.file("out.txt"), err = folder.file("err.txt")
-        let pid = CLI.spawn(["images", "add", "--db", db, "--batch-size", "5", folder.file("many")], stdoutPath: out, stderrPath: err)
-        let reader = try DatabaseQueue(path: db, configuration: { var c = Configuration(); c.readonly = true; return c }())
-        var seen = 0
-        let deadline = Date().addingTimeInterval(60)
-        while seen < 200 && Date() < deadline {
-            seen = (try? reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM images") }) ?? 0
-            usleep(2000)
-        }
-        kill(pid, SIGKILL)
-        let killed = CLI.wait(pid, stdoutPath: out, stderrPath: err)
-        try reader.close()
+        let killed = CLI.runAndKill(["images", "add", "--db", db, "--batch-size", "5", folder.file("many")],
+                                    when: CLI.imagesCommitted(db, atLeast: 200))
         #expect(killed.status == 128 + SIGKILL)
         let store = try DatasetStore.open(at: db)
         #expect(try store.integrityProblems().isEmpty)

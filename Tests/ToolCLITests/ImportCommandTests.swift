@@ -57,18 +57,9 @@ struct ImportCommandTests {
         let full = CLI.run(["import", "reasonseg", "--db", reference, root])
         #expect(full.status == 0, "\(full.stderr)")
 
-        let out = folder.file("out.txt"), err = folder.file("err.txt")
-        let pid = CLI.spawn(["import", "reasonseg", "--db", killed, "--batch-size", "1", root], stdoutPath: out, stderrPath: err)
-        let reader = try DatabaseQueue(path: killed, configuration: { var c = Configuration(); c.readonly = true; return c }())
-        var seen = 0
-        let deadline = Date().addingTimeInterval(60)
-        while seen < 30 && Date() < deadline {
-            seen = (try? reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM images") }) ?? 0
-            usleep(2000)
-        }
-        kill(pid, SIGKILL)
-        #expect(CLI.wait(pid, stdoutPath: out, stderrPath: err).status == 128 + SIGKILL)
-        try reader.close()
+        let interrupted = CLI.runAndKill(["import", "reasonseg", "--db", killed, "--batch-size", "1", root],
+                                         when: CLI.imagesCommitted(killed, atLeast: 30))
+        #expect(interrupted.status == 128 + SIGKILL)
         let store = try DatasetStore.open(at: killed)
         #expect(try store.integrityProblems().isEmpty)
         let partial = try store.statistics()

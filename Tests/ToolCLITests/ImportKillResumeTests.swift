@@ -44,18 +44,7 @@ struct ImportKillResumeTests {
         let whole = CLI.run(["import", format, "--db", reference, "--json", root])
         #expect(whole.status == 0, "\(whole.stderr)")
 
-        let out = folder.file("out.txt"), err = folder.file("err.txt")
-        let pid = CLI.spawn(["import", format, "--db", db, "--batch-size", "1", root], stdoutPath: out, stderrPath: err)
-        let reader = try DatabaseQueue(path: db, configuration: { var c = Configuration(); c.readonly = true; return c }())
-        var seen = 0
-        let deadline = Date().addingTimeInterval(120)
-        while seen < 40 && Date() < deadline {
-            seen = (try? reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM images") }) ?? 0
-            usleep(1000)
-        }
-        kill(pid, SIGKILL)
-        let killed = CLI.wait(pid, stdoutPath: out, stderrPath: err)
-        try reader.close()
+        let killed = CLI.runAndKill(["import", format, "--db", db, "--batch-size", "1", root], when: CLI.imagesCommitted(db, atLeast: 40))
         #expect(killed.status == 128 + SIGKILL)
         let store = try DatasetStore.open(at: db)
         #expect(try store.integrityProblems().isEmpty)
