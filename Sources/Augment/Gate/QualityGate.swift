@@ -1,40 +1,4 @@
-/// Why the gate refused a candidate.
-public enum RejectionReason: String, Sendable, Codable, CaseIterable {
-    case empty
-    case tooLong = "too_long"
-    case duplicateOfSource = "duplicate_of_source"
-    case duplicateOfCandidate = "duplicate_of_candidate"
-    case meaningDrift = "meaning_drift"
-    case leaksClassName = "leaks_class_name"
-    case lostStructure = "lost_structure"
-    /// A generated query that is not closer to its target's class than to the image's other classes.
-    case notSpecificToTarget = "not_specific_to_target"
-}
-
-/// The gate's decision on one candidate.
-public struct GateVerdict: Sendable, Equatable {
-    public var text: String
-    /// Cosine similarity to the source (or to the target class, for generated queries).
-    public var score: Float?
-    public var rejection: RejectionReason?
-    public var accepted: Bool { rejection == nil }
-}
-
-/// What a candidate is checked against.
-public struct GateSource: Sendable {
-    public var text: String
-    public var kind: String
-    public var isSentence: Bool
-    /// The names (and synonyms) of the target classes: a reasoning query must not say them.
-    public var targetClassNames: [String]
-
-    public init(text: String, kind: String, isSentence: Bool, targetClassNames: [String]) {
-        self.text = text
-        self.kind = kind
-        self.isSentence = isSentence
-        self.targetClassNames = targetClassNames
-    }
-}
+import Foundation
 
 /// The quality gate every paraphrase and generated query passes: rejects empty or absurdly long
 /// text, near-duplicates (of the source and of earlier candidates), meaning drift (embedding

@@ -1,57 +1,7 @@
-import Serialization
 import DatasetStore
 import Foundation
 import GRDB
-
-/// Options of a paraphrase run (`lisakit paraphrase`).
-public struct ParaphraseOptions: Sendable {
-    /// Rewrites asked per source instruction.
-    public var perInstruction: Int
-    /// Kinds of source instructions to rewrite.
-    public var kinds: Set<InstructionKind>
-    /// Sources per backend batch (and per store transaction).
-    public var batchSize: Int
-    /// Skip sources that already have this many accepted paraphrases from the backend.
-    public var skipSatisfied: Bool
-
-    public init(perInstruction: Int = 3, kinds: Set<InstructionKind> = [.referring, .reasoning, .semantic],
-                batchSize: Int = 32, skipSatisfied: Bool = true) {
-        self.perInstruction = max(1, perInstruction)
-        self.kinds = kinds
-        self.batchSize = max(1, batchSize)
-        self.skipSatisfied = skipSatisfied
-    }
-}
-
-/// What a paraphrase (or query-writing) run did.
-public struct AugmentReport: Sendable, Codable, Equatable {
-    public var sources = 0
-    public var candidates = 0
-    public var accepted = 0
-    public var alreadyPresent = 0
-    public var rejected: [String: Int] = [:]
-    public var backendFailures = 0
-    public var failureExamples: [String] = []
-
-    public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case sources, candidates, accepted, rejected
-        case alreadyPresent = "already_present"
-        case backendFailures = "backend_failures"
-        case failureExamples = "failure_examples"
-    }
-
-    mutating func record(_ verdicts: [GateVerdict]) {
-        candidates += verdicts.count
-        for verdict in verdicts { if let reason = verdict.rejection { rejected[reason.rawValue, default: 0] += 1 } }
-    }
-
-    mutating func fail(_ error: AugmentError) {
-        backendFailures += 1
-        if failureExamples.count < 5 { failureExamples.append(error.description) }
-    }
-}
+import Serialization
 
 /// Rewrites the store's instructions with a backend, passes every candidate through the
 /// quality gate, and stores the accepted ones as `paraphrase` instructions (parent, backend,
