@@ -7,9 +7,11 @@ struct LisaKitCommand: AsyncParsableCommand {
         commandName: "lisakit",
         abstract: "Build reasoning-segmentation datasets: images, masks and [SEG] instructions.",
         discussion: """
-        A dataset lives in one SQLite store (--db, default $LISAKIT_DB or ./lisakit.db). \
-        Start with `lisakit init`, register images with `lisakit images add`, and check the \
-        store with `lisakit stats`.
+        A dataset lives in one SQLite store (--db, default $LISAKIT_DB or ./lisakit.db). A typical run: \
+        `lisakit init`, `lisakit import reasonseg|labelme|coco|semseg|openimages|scannet|refcoco PATH` \
+        (or `lisakit images add` for bare images), `lisakit paraphrase` and `lisakit write-queries` to \
+        augment instructions, `lisakit template` for LISA's [SEG] prompts, `lisakit split`, then \
+        `lisakit export reasonseg|webdataset|coco|llava OUT`. `lisakit stats` shows what the store holds.
         """,
         version: "0.1.0",
         subcommands: [
