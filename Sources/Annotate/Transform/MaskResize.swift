@@ -20,7 +20,10 @@ public enum MaskResize {
         try nearest(LabelMask(mask), width: width, height: height).mask(equalTo: 1)
     }
 
-    static func sourceIndices(_ source: Int, _ destination: Int) -> [Int] {
+    /// OpenCV's INTER_NEAREST source index for each destination index along one axis:
+    /// `min(floor(x * (1 / (destination / source))), source - 1)`. Shared by every nearest resize
+    /// (masks here, label maps and scaled RLEs in the importers) so they sample identically.
+    public static func sourceIndices(_ source: Int, _ destination: Int) -> [Int] {
         let inverse = 1.0 / (Double(destination) / Double(source))
         return (0..<destination).map { min(Int((Double($0) * inverse).rounded(.down)), source - 1) }
     }

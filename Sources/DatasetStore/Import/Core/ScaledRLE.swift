@@ -15,7 +15,7 @@ extension RLE {
             return
         }
         let sourceWidth = mask.width, sourceHeight = mask.height
-        let columns = Self.nearestIndices(sourceWidth, width), rows = Self.nearestIndices(sourceHeight, height)
+        let columns = MaskResize.sourceIndices(sourceWidth, width), rows = MaskResize.sourceIndices(sourceHeight, height)
         // Destination rows per source row (OpenCV's map is non-decreasing, so they are contiguous).
         var repeats = [Int](repeating: 0, count: sourceHeight)
         for row in rows { repeats[row] += 1 }
@@ -55,11 +55,5 @@ extension RLE {
         do { try self.init(height: height, width: width, counts: counts) } catch {
             throw .invalidGeometry(operation: "resize", reason: "\(error)")
         }
-    }
-
-    /// OpenCV's INTER_NEAREST source index `min(floor(x * (1 / (dst / src))), src - 1)`.
-    static func nearestIndices(_ source: Int, _ destination: Int) -> [Int] {
-        let inverse = 1.0 / (Double(destination) / Double(source))
-        return (0..<destination).map { min(Int((Double($0) * inverse).rounded(.down)), source - 1) }
     }
 }

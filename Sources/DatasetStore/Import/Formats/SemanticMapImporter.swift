@@ -100,11 +100,7 @@ public struct SemanticMapImporter: DatasetImporter {
     /// Nearest-neighbour resize of label values, sampling as `MaskResize.nearest` (OpenCV's
     /// INTER_NEAREST: source index = floor(destination index × (1 / scale))).
     static func nearest(_ values: [Int], _ width: Int, _ height: Int, _ outWidth: Int, _ outHeight: Int) -> [Int] {
-        func indices(_ source: Int, _ destination: Int) -> [Int] {
-            let inverse = 1.0 / (Double(destination) / Double(source))
-            return (0..<destination).map { min(Int((Double($0) * inverse).rounded(.down)), source - 1) }
-        }
-        let sx = indices(width, outWidth), sy = indices(height, outHeight)
+        let sx = MaskResize.sourceIndices(width, outWidth), sy = MaskResize.sourceIndices(height, outHeight)
         var out = [Int](repeating: 0, count: outWidth * outHeight)
         for y in 0..<outHeight {
             for x in 0..<outWidth { out[y * outWidth + x] = values[sy[y] * width + sx[x]] }

@@ -32,7 +32,7 @@ enum ScanNetRegions {
     /// `map` resized (nearest) to `width`×`height`.
     static func nearest(_ map: Map, width: Int, height: Int) -> Map {
         if map.width == width && map.height == height { return map }
-        let sx = RLE.nearestIndices(map.width, width), sy = RLE.nearestIndices(map.height, height)
+        let sx = MaskResize.sourceIndices(map.width, width), sy = MaskResize.sourceIndices(map.height, height)
         var values = [Int](repeating: 0, count: width * height)
         for y in 0..<height {
             let row = sy[y] * map.width
