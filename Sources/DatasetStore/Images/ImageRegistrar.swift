@@ -188,30 +188,13 @@ public struct ImageRegistrar: Sendable {
         let counts: (added: Int, present: Int)
         do {
             counts = try store.write { db in
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO images(sha256, storage, root_id, rel_path, width, height, format, byte_size,
-                                       source_dataset, source_id, group_key, split)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(sha256) DO NOTHING
-                    """)
-                let addSource = try db.cachedStatement(sql: """
-                    INSERT INTO image_sources(image_id, dataset, source_id)
-                    SELECT id, ?, ? FROM images WHERE sha256 = ?
-                    ON CONFLICT(dataset, source_id) DO NOTHING
-                    """)
+                let writer = RecordWriter(db)
                 var added = 0, present = 0
                 for (candidate, inspection) in accepted {
-                    let sourceID = options.sourceDataset == nil ? nil : (candidate.relativePath ?? inspection.sha256)
-                    try insert.execute(arguments: [
-                        inspection.sha256, candidate.rootID == nil ? "blob" : "root", candidate.rootID,
-                        candidate.rootID == nil ? nil : candidate.relativePath,
-                        inspection.width, inspection.height, inspection.format.rawValue, inspection.byteSize,
-                        options.sourceDataset, sourceID, options.groupKey, options.split?.rawValue,
-                    ])
-                    if db.changesCount > 0 { added += 1 } else { present += 1 }
-                    if let dataset = options.sourceDataset, let sourceID {
-                        try addSource.execute(arguments: [dataset, sourceID, inspection.sha256])
-                    }
+                    let source = options.sourceDataset.map { ($0, candidate.relativePath ?? inspection.sha256) }
+                    let result = try writer.insertImage(inspection, rootID: candidate.rootID, relativePath: candidate.relativePath,
+                                                        source: source, groupKey: options.groupKey, split: options.split)
+                    if result.inserted { added += 1 } else { present += 1 }
                 }
                 return (added, present)
             }

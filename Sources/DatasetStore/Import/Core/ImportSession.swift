@@ -161,28 +161,15 @@ public final class ImportSession {
     private func writeUnit(_ unit: ImportUnit, records: [String: NewAnnotation], relativePath: String?, inspection: ImageInspection?, existingImageID: Int64?,
                            rootID: Int64, db: Database, writer: RecordWriter, report: inout ImportReport,
                            categoryIDs: inout [ImportUnit.Category: Int64]) throws {
-        var imageID: Int64
+        let imageID: Int64
         if let existingImageID {
             imageID = existingImageID
             report.images.alreadyPresent += 1
         } else if let inspection {
-            try db.execute(sql: """
-                INSERT INTO images(sha256, storage, root_id, rel_path, width, height, format, byte_size,
-                                   source_dataset, source_id, group_key, split)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(sha256) DO NOTHING
-                """, arguments: [inspection.sha256, relativePath == nil ? "blob" : "root", relativePath == nil ? nil : rootID,
-                                 relativePath, inspection.width, inspection.height, inspection.format.rawValue,
-                                 inspection.byteSize, dataset, unit.sourceID, unit.groupKey, unit.split?.rawValue])
-            if db.changesCount > 0 {
-                imageID = db.lastInsertedRowID
-                report.images.added += 1
-            } else {
-                imageID = try Int64.fetchOne(db, sql: "SELECT id FROM images WHERE sha256 = ?", arguments: [inspection.sha256]) ?? 0
-                report.images.alreadyPresent += 1
-            }
-            try db.execute(sql: "INSERT INTO image_sources(image_id, dataset, source_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [imageID, dataset, unit.sourceID])
+            let result = try writer.insertImage(inspection, rootID: rootID, relativePath: relativePath,
+                                                source: (dataset, unit.sourceID), groupKey: unit.groupKey, split: unit.split)
+            imageID = result.id
+            if result.inserted { report.images.added += 1 } else { report.images.alreadyPresent += 1 }
         } else {
             return
         }
