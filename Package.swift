@@ -26,6 +26,9 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // OpenBLAS (cblas) from libopenblas-dev.
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // SIMD kernels (GEMM micro-kernels, quantized dot products) compiled per instruction set
+        // and dispatched at run time (see Sources/CKernels/include/ck_cpu.h).
+        .target(name: "CKernels"),
         // zlib (inflate, crc32) from zlib1g-dev.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -40,7 +43,7 @@ let package = Package(
         ),
         // Generates the DatasetStore's copy of schema.sql at build time.
         .plugin(name: "EmbedSchema", capability: .buildTool()),
-        .target(name: "Model", dependencies: ["COpenBLAS", "Serialization"]),
+        .target(name: "Model", dependencies: ["COpenBLAS", "CKernels", "Serialization"]),
         .target(
             name: "Augment",
             dependencies: ["DatasetStore", "Model", "Serialization", .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,0 +1,20 @@
+// LisaKit CKernels: the few innermost SIMD loops that Swift cannot compile for a wider
+// instruction set than the x86-64 baseline without making the whole binary require it.
+// Each kernel is built for AVX2+FMA or AVX-512 with __attribute__((target)) and chosen at
+// run time from what the CPU reports, so one binary runs everywhere and fast where it can.
+#ifndef LISAKIT_CK_CPU_H
+#define LISAKIT_CK_CPU_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The widest SIMD level this process may use: 0 = baseline (portable C / caller's fallback),
+/// 1 = AVX2 + FMA + F16C, 2 = AVX-512 F/BW/VL/DQ. `LISAKIT_SIMD=baseline|avx2|avx512` in the
+/// environment lowers (never raises) the level, so tests can cover every path on one machine.
+int ck_simd_level(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
