@@ -95,7 +95,9 @@ struct ImportKillResumeTests {
             let root = folder.file("flat\(rows)")
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let path = root + "/validation-annotations-object-segmentation.csv"
-            FileManager.default.createFile(atPath: path, contents: nil)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             handle.write(Data("MaskPath,ImageID,LabelName,BoxID,BoxXMin,BoxXMax,BoxYMin,BoxYMax,PredictedIoU,Clicks\n".utf8))
             var chunk = ""
