@@ -32,6 +32,8 @@ public struct QuantizedMatrixWeight: MatrixWeight, @unchecked Sendable {
     static let gemmMinimumRows = 16
     /// Weight rows dequantized per sgemm tile.
     static let tileRows = 64
+    /// Multiply-adds per parallel chunk, at least.
+    static let parallelGrain = 1 << 16
 
     /// The matrix `name` of `file`: a 2-D tensor (ggml dims [in, out]) of a supported type.
     public init(file: GGUFFile, tensor name: String) throws(GGUFError) {
@@ -58,8 +60,10 @@ public struct QuantizedMatrixWeight: MatrixWeight, @unchecked Sendable {
         let w = base, t = Int32(type.rawValue), k = inFeatures, n = outFeatures, rb = rowBytes, level = self.level
         let out = SendablePointer(y)
         let input = SendablePointer(UnsafeMutablePointer(mutating: x))
-        // Work per output row is about k multiply-adds per activation row.
-        let grain = max(1, 16_384 / max(1, k * rows))
+        // Work per output row is about k multiply-adds per activation row; a chunk should hold
+        // at least `parallelGrain` of them, or waking a second core costs more than it saves
+        // (SmolLM2's 192×576 K/V projections stay on one core, the 576×576 ones split).
+        let grain = max(1, Self.parallelGrain / max(1, k * rows))
         if rows < Self.matmulMinimumRows {
             for i in 0..<rows {
                 Parallel.forRanges(n, grain: grain) { range in
