@@ -259,29 +259,55 @@ CK_AVX2 static float dot_q4_0_avx2(const uint8_t *b, const float *x, size_t k) {
     return hsum256(acc);
 }
 
+// Two blocks per iteration with independent accumulators, as on AVX-512 (see below).
 CK_AVX2 static float dot_q4_1_avx2(const uint8_t *b, const float *x, size_t k) {
     const __m128i m4 = _mm_set1_epi8(0x0f);
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 20, x += QK) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4));
-        __m128i lo = _mm_and_si128(v, m4), hi = _mm_and_si128(_mm_srli_epi16(v, 4), m4);
-        __m256 p = _mm256_add_ps(qx16_avx2(lo, x), qx16_avx2(hi, x + 16));
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), m0 = _mm256_setzero_ps(), m1 = _mm256_setzero_ps();
+    size_t nb = k / QK, j = 0;
+    for (; j + 2 <= nb; j += 2, b += 40, x += 64) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4)), u = _mm_loadu_si128((const __m128i *)(b + 24));
+        __m256 p = _mm256_add_ps(qx16_avx2(_mm_and_si128(v, m4), x), qx16_avx2(_mm_and_si128(_mm_srli_epi16(v, 4), m4), x + 16));
+        __m256 q = _mm256_add_ps(qx16_avx2(_mm_and_si128(u, m4), x + 32), qx16_avx2(_mm_and_si128(_mm_srli_epi16(u, 4), m4), x + 48));
         __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)),
                                  _mm256_add_ps(_mm256_loadu_ps(x + 16), _mm256_loadu_ps(x + 24)));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, acc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b + 2)), s, acc);
+        __m256 t = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x + 32), _mm256_loadu_ps(x + 40)),
+                                 _mm256_add_ps(_mm256_loadu_ps(x + 48), _mm256_loadu_ps(x + 56)));
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 2), (short)load_u16(b + 20),
+                                               (short)load_u16(b + 22), 0, 0, 0, 0));
+        a0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(f), p, a0);
+        m0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 1)), s, m0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 2)), q, a1);
+        m1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 3)), t, m1);
     }
-    return hsum256(acc);
+    for (; j < nb; j++, b += 20, x += 32) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4));
+        __m256 p = _mm256_add_ps(qx16_avx2(_mm_and_si128(v, m4), x), qx16_avx2(_mm_and_si128(_mm_srli_epi16(v, 4), m4), x + 16));
+        __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)),
+                                 _mm256_add_ps(_mm256_loadu_ps(x + 16), _mm256_loadu_ps(x + 24)));
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, a0);
+        m0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b + 2)), s, m0);
+    }
+    return hsum256(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(m0, m1)));
 }
 
 CK_AVX2 static float dot_q8_0_avx2(const uint8_t *b, const float *x, size_t k) {
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 34, x += QK) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    size_t nb = k / QK, j = 0;
+    for (; j + 2 <= nb; j += 2, b += 68, x += 64) {
         __m256 p = _mm256_add_ps(qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 2)), x),
                                  qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 18)), x + 16));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, acc);
+        __m256 q = _mm256_add_ps(qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 36)), x + 32),
+                                 qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 52)), x + 48));
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 34), 0, 0, 0, 0, 0, 0));
+        a0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(f), p, a0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 1)), q, a1);
     }
-    return hsum256(acc);
+    for (; j < nb; j++, b += 34, x += 32) {
+        __m256 p = _mm256_add_ps(qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 2)), x),
+                                 qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 18)), x + 16));
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, a0);
+    }
+    return hsum256(_mm256_add_ps(a0, a1));
 }
 
 CK_AVX2 static float dot_q4_K_avx2(const uint8_t *b, const float *x, size_t k) {
