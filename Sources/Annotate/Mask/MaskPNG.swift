@@ -54,6 +54,36 @@ public enum MaskPNG {
         do { return try PNGCodec.encode(buffer) } catch { throw .image(error) }
     }
 
+    /// Encodes a mask as a 1-bit gray PNG (0 background, 1 foreground; readers that expand to
+    /// 8 bits give 0/255). A fraction of the 8-bit encoding's work and size; `compressionLevel`
+    /// is zlib's (1 = fastest).
+    public static func encode1Bit(_ mask: BinaryMask, compressionLevel: Int = 6) throws(MaskError) -> [UInt8] {
+        let width = mask.width, height = mask.height
+        let rowBytes = (width + 7) / 8
+        let packed = [UInt8](unsafeUninitializedCapacity: rowBytes * height) { out, initialized in
+            mask.pixels.withUnsafeBufferPointer { pixels in
+                for y in 0..<height {
+                    let row = y * width, base = y * rowBytes
+                    var x = 0
+                    for i in 0..<rowBytes {
+                        var byte: UInt8 = 0
+                        let end = min(x + 8, width)
+                        var bit: UInt8 = 0x80
+                        while x < end {
+                            if pixels[row + x] != 0 { byte |= bit }
+                            bit >>= 1
+                            x += 1
+                        }
+                        out[base + i] = byte
+                    }
+                }
+            }
+            initialized = rowBytes * height
+        }
+        do { return try PNGCodec.encodeGray(packedRows: packed, width: width, height: height, bitDepth: 1,
+                                             compressionLevel: compressionLevel) } catch { throw .image(error) }
+    }
+
     /// Encodes a label map (values as they are) as an 8-bit gray PNG.
     public static func encode(_ labels: LabelMask) throws(MaskError) -> [UInt8] {
         let buffer = PixelBuffer(width: labels.width, height: labels.height, channels: 1, samples: labels.values)
