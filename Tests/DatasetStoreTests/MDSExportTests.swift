@@ -82,7 +82,8 @@ struct MDSExportTests {
                 for sample in shard.samples {
                     let key = String(decoding: try #require(sample["key"]), as: UTF8.self)
                     #expect(keys.insert(key).inserted && !key.contains("."))
-                    let json = try #require(try JSONSerialization.jsonObject(with: Data(try #require(sample["json"]))) as? [String: Any])
+                    let jsonBytes = try #require(sample["json"])
+                    let json = try #require(try JSONSerialization.jsonObject(with: Data(jsonBytes)) as? [String: Any])
                     #expect(json["key"] as? String == key)
                     let image = try #require(json["image"] as? [String: Any])
                     #expect(SHA256.hex(of: try #require(sample["image"])) == image["sha256"] as? String, "image bytes re-encoded")

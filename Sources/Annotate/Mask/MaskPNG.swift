@@ -60,21 +60,25 @@ public enum MaskPNG {
     public static func encode1Bit(_ mask: BinaryMask, compressionLevel: Int = 6) throws(MaskError) -> [UInt8] {
         let width = mask.width, height = mask.height
         let rowBytes = (width + 7) / 8
+        let fullBytes = width / 8
         let packed = [UInt8](unsafeUninitializedCapacity: rowBytes * height) { out, initialized in
-            mask.pixels.withUnsafeBufferPointer { pixels in
+            mask.pixels.withUnsafeBytes { raw in
+                guard let pixels = raw.baseAddress, let packedBase = out.baseAddress else { return }
                 for y in 0..<height {
-                    let row = y * width, base = y * rowBytes
-                    var x = 0
-                    for i in 0..<rowBytes {
+                    let row = pixels + y * width
+                    let dst = packedBase + y * rowBytes
+                    // Eight 0/1 bytes at once: the multiply gathers byte i's low bit into bit
+                    // 7 - i of the top byte (no carries: every partial sum stays below 256).
+                    for i in 0..<fullBytes {
+                        let eight = row.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian
+                        dst[i] = UInt8(truncatingIfNeeded: (eight &* 0x8040_2010_0804_0201) >> 56)
+                    }
+                    if fullBytes < rowBytes {
                         var byte: UInt8 = 0
-                        let end = min(x + 8, width)
-                        var bit: UInt8 = 0x80
-                        while x < end {
-                            if pixels[row + x] != 0 { byte |= bit }
-                            bit >>= 1
-                            x += 1
+                        for x in 8 * fullBytes..<width where row.load(fromByteOffset: x, as: UInt8.self) != 0 {
+                            byte |= 0x80 >> UInt8(x - 8 * fullBytes)
                         }
-                        out[base + i] = byte
+                        dst[fullBytes] = byte
                     }
                 }
             }
