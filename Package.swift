@@ -32,8 +32,9 @@ let package = Package(
         // zlib (inflate, crc32) from zlib1g-dev.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // Zip archives, a data-only unpickler and SHA-256: shared by checkpoint readers and importers.
-        .target(name: "Serialization", dependencies: ["CZlib"]),
+        // Zip archives, a data-only unpickler and SHA-256 (SHA-NI kernel from CKernels where the
+        // CPU has it): shared by checkpoint readers, importers and exporters.
+        .target(name: "Serialization", dependencies: ["CZlib", "CKernels"]),
 
         .target(name: "Annotate", dependencies: ["CPNG", "CJPEG"]),
         .target(

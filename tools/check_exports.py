@@ -4,12 +4,13 @@ masks LisaKit decoded itself.
 
     check_exports.py FORMAT OUT EXPECTED
 
-FORMAT is webdataset, coco, llava or reasonseg; OUT the export folder; EXPECTED a folder of
+FORMAT is webdataset, coco, llava, reasonseg or mds; OUT the export folder; EXPECTED a folder of
 PNG masks written by the Swift test (Tests/DatasetStoreTests/ExportFidelityTests.swift):
-  webdataset, llava: KEY-0.png, KEY-1.png ... (one per target, 0/255) and KEY-ignore.png
+  webdataset, llava, mds: KEY-0.png, KEY-1.png ... (one per target, 0/255) and KEY-ignore.png
   coco:              ann-ID.png (0/255)
   reasonseg:         SPLIT/NAME.png, the label map (0/1/255) our rasterizer gives the file
-Readers: webdataset.WebDataset (tar grouping, decoding), pycocotools (COCO, mask.decode), and
+Readers: webdataset.WebDataset (tar grouping, decoding; the mask PNGs also through plain PIL and
+OpenCV), MosaicML Streaming's StreamingDataset (mds; it needs torch, so its test is optional), pycocotools (COCO, mask.decode), and
 LISA's ReasonSeg mask rule (`get_mask_from_json` of dvlab-research/LISA, rewritten here from its
 description: cv2.polylines + cv2.fillPoly of int32 points, largest area first, `flag` skipped,
 `ignore` = 255), under the OpenCV version LISA pins (opencv-python 4.8).
@@ -93,14 +94,80 @@ def check_webdataset(out, expected):
             checked += 1
         if count != shard["samples"]:
             mismatches.append({"item": shard["name"], "reason": f"{count} samples, manifest says {shard['samples']}"})
-    # Original image bytes: hash what the tar holds against the store's sha256.
+    # Original image bytes: hash what the tar holds against the store's sha256. The mask PNGs
+    # (1-bit gray by default) also as plain PIL and OpenCV read them.
+    import cv2
+    mask_depths = set()
     for shard in manifest["shards"]:
         for sample in wds.WebDataset(os.path.join(out, shard["name"]), shardshuffle=False):
+            key = sample["__key__"]
             meta = json.loads(sample["json"])
             data = sample.get("jpg") or sample.get("png")
             if hashlib.sha256(data).hexdigest() != meta["image"]["sha256"]:
-                mismatches.append({"item": sample["__key__"], "reason": "image bytes differ from the stored image"})
-    return {"checked": checked, "masks": masks, "shards": len(manifest["shards"]), "mismatches": mismatches}
+                mismatches.append({"item": key, "reason": "image bytes differ from the stored image"})
+            if "mask.png" in sample:
+                raw = sample["mask.png"]
+                image = Image.open(io.BytesIO(raw))
+                mask_depths.add(image.mode)
+                compare(mismatches, f"{key} (PIL)", expected_mask(expected, f"{key}-0.png"), pil_mask(image))
+                decoded = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_UNCHANGED)
+                compare(mismatches, f"{key} (OpenCV)", expected_mask(expected, f"{key}-0.png"), decoded > 127)
+    return {"checked": checked, "masks": masks, "shards": len(manifest["shards"]), "mask_modes": sorted(mask_depths),
+            "mismatches": mismatches}
+
+
+def pil_mask(image):
+    """Foreground of a mask PNG as PIL gives it: mode "1" (1-bit) is boolean already, 8-bit is 0/255."""
+    array = np.array(image)
+    return array.astype(bool) if image.mode == "1" else array > 127
+
+
+def check_mds(out, expected):
+    """MosaicML Streaming's own reader (StreamingDataset over each split's index.json)."""
+    from streaming import StreamingDataset
+    from streaming.base.util import clean_stale_shared_memory
+
+    clean_stale_shared_memory()
+    mismatches, checked, masks, splits = [], 0, 0, []
+    for index_path in sorted(glob.glob(os.path.join(out, "*", "index.json"))):
+        split = os.path.basename(os.path.dirname(index_path))
+        splits.append(split)
+        index = json.load(open(index_path))
+        for shard in index["shards"]:
+            path = os.path.join(out, split, shard["raw_data"]["basename"])
+            data = open(path, "rb").read()
+            if len(data) != shard["raw_data"]["bytes"]:
+                mismatches.append({"item": path, "reason": "size differs from index.json"})
+            if hashlib.sha256(data).hexdigest() != shard["raw_data"]["hashes"]["sha256"]:
+                mismatches.append({"item": path, "reason": "sha256 differs from index.json"})
+            if len(data) > shard["size_limit"] and shard["samples"] > 1:
+                mismatches.append({"item": path, "reason": f"{len(data)} bytes over the size limit with several samples"})
+        dataset = StreamingDataset(local=out, split=split, shuffle=False, batch_size=1)
+        if dataset.num_samples != sum(s["samples"] for s in index["shards"]):
+            mismatches.append({"item": split, "reason": f"{dataset.num_samples} samples, index says otherwise"})
+        for i in range(dataset.num_samples):
+            sample = dataset[i]
+            key, meta = sample["key"], sample["json"]
+            if meta["key"] != key:
+                mismatches.append({"item": key, "reason": f"json key {meta['key']}"})
+            if hashlib.sha256(sample["image"]).hexdigest() != meta["image"]["sha256"]:
+                mismatches.append({"item": key, "reason": "image bytes differ from the stored image"})
+            if len(sample["masks"]) != len(meta["target_ids"]):
+                mismatches.append({"item": key, "reason": f"{len(sample['masks'])} masks for {len(meta['target_ids'])} targets"})
+            for j, image in enumerate(sample["masks"]):
+                compare(mismatches, f"{key}[{j}]", expected_mask(expected, f"{key}-{j}.png"), pil_mask(image))
+                masks += 1
+            if "ignore" in meta:
+                try:
+                    from pycocotools import mask as cmask
+                except ImportError:
+                    cmask = None
+                if cmask is not None:
+                    rle = meta["ignore"]
+                    theirs = cmask.decode({"size": rle["size"], "counts": rle["counts"].encode()}).astype(bool)
+                    compare(mismatches, f"{key}[ignore]", expected_mask(expected, f"{key}-ignore.png"), theirs)
+            checked += 1
+    return {"checked": checked, "masks": masks, "splits": splits, "mismatches": mismatches}
 
 
 def check_coco(out, expected):
@@ -223,7 +290,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     fmt, out, expected = sys.argv[1:]
-    checks = {"webdataset": check_webdataset, "coco": check_coco, "llava": check_llava, "reasonseg": check_reasonseg}
+    checks = {"webdataset": check_webdataset, "coco": check_coco, "llava": check_llava, "reasonseg": check_reasonseg,
+              "mds": check_mds}
     if fmt not in checks:
         print(f"unknown format {fmt}", file=sys.stderr)
         return 2

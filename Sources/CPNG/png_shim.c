@@ -151,8 +151,9 @@ int lk_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int ch
                   char *error, size_t error_capacity) {
     *out = NULL;
     *out_length = 0;
+    int low_gray = channels == 1 && (bit_depth == 1 || bit_depth == 2 || bit_depth == 4);
     if (width == 0 || height == 0 || channels < 1 || channels > 4 ||
-        (bit_depth != 8 && bit_depth != 16)) {
+        (bit_depth != 8 && bit_depth != 16 && !low_gray)) {
         snprintf(error, error_capacity, "cannot encode a %ux%u image with %d channels at %d bits",
                  width, height, channels, bit_depth);
         return 1;
@@ -184,12 +185,15 @@ int lk_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int ch
     png_set_compression_level(png, compression_level < 0 ? 6 : (compression_level > 9 ? 9 : compression_level));
     png_set_IHDR(png, info, width, height, bit_depth, color_types[channels], PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    // Sub-byte gray (binary masks): no per-row filter search, which gains nothing on packed
+    // bits and costs most of the encoding time.
+    if (low_gray) png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
     if (bit_depth == 16) {
         int one = 1;
         if (*(char *)&one == 1) png_set_swap(png);
     }
-    size_t row_bytes = (size_t)width * channels * (bit_depth / 8);
+    size_t row_bytes = low_gray ? ((size_t)width * bit_depth + 7) / 8 : (size_t)width * channels * (bit_depth / 8);
     rows = (png_bytep *)malloc(sizeof(png_bytep) * height);
     if (!rows) png_error(png, "out of memory");
     for (uint32_t y = 0; y < height; y++) rows[y] = (png_bytep)(pixels + y * row_bytes);

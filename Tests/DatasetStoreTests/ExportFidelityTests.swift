@@ -16,8 +16,15 @@ enum PythonReaders {
         return nil
     }()
 
+    /// The python for the MDS check: MosaicML Streaming needs torch, so it may live in another
+    /// environment: `$LISAKIT_MDS_PYTHON`, else the one above.
+    static let mdsPython: String? = {
+        if let explicit = ProcessInfo.processInfo.environment["LISAKIT_MDS_PYTHON"], !explicit.isEmpty { return explicit }
+        return python
+    }()
+
     /// Runs python with arguments; returns exit status and stdout.
-    static func run(_ arguments: [String]) -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], python: String? = PythonReaders.python) -> (status: Int32, output: String) {
         guard let python else { return (-1, "") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -39,9 +46,16 @@ enum PythonReaders {
 
     static let skipMessage = "needs python3 (or $LISAKIT_PYTHON) with webdataset, pycocotools, numpy, pillow, opencv-python-headless"
 
+    /// Whether MosaicML Streaming (with torch), pycocotools, numpy and Pillow import.
+    static let hasStreaming: Bool = run(["-c", "import streaming, pycocotools, numpy, PIL"], python: mdsPython).status == 0
+
+    static let streamingSkipMessage = "needs $LISAKIT_MDS_PYTHON (or $LISAKIT_PYTHON / python3) with mosaicml-streaming (which needs torch) "
+        + "and pycocotools: see tools/requirements-exports-mds.txt"
+
     /// Runs `tools/check_exports.py FORMAT OUT EXPECTED` and returns its JSON report.
     static func check(_ format: String, out: String, expected: String) throws -> [String: Any] {
-        let (status, output) = run([repositoryRoot + "/tools/check_exports.py", format, out, expected])
+        let (status, output) = run([repositoryRoot + "/tools/check_exports.py", format, out, expected],
+                                   python: format == "mds" ? mdsPython : python)
         let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
         if status != 0 { Issue.record("check_exports.py \(format) exited \(status): \(output.prefix(2000))") }
         return report
@@ -78,6 +92,7 @@ struct ExportFidelityTests {
         #expect(result["checked"] as? Int == report.samples)
         #expect((result["mismatches"] as? [Any])?.isEmpty == true, "\(result)")
         #expect((result["masks"] as? Int ?? 0) > 0)
+        #expect(result["mask_modes"] as? [String] == ["1"], "1-bit mask PNGs by default")
     }
 
     @Test(arguments: [COCOOptions.Segmentation.rle, .polygons])
@@ -123,6 +138,23 @@ struct ExportFidelityTests {
         let result = try PythonReaders.check("reasonseg", out: out, expected: expected)
         #expect(result["checked"] as? Int == report.files)
         #expect(result["explanations"] as? Int == report.explanations)
+        #expect((result["mismatches"] as? [Any])?.isEmpty == true, "\(result)")
+    }
+}
+
+@Suite("Export fidelity: MosaicML Streaming reads our MDS shards",
+       .enabled(if: PythonReaders.hasStreaming, Comment(rawValue: PythonReaders.streamingSkipMessage)))
+struct MDSFidelityTests {
+    @Test(arguments: [1, 8])
+    func mdsReadsBackWithStreamingDataset(maskBits: Int) throws {
+        let fixture = try ExportTestStore()
+        let out = fixture.folder.file("mds"), expected = fixture.folder.file("expected")
+        let report = try MDSExporter(stream: ExportStream(store: fixture.store, filter: ExportFilter()),
+                                     options: MDSOptions(sizeLimit: 150_000, maskBitDepth: maskBits)).run(to: out)
+        #expect(try ExportFidelityTests().writeInstructionMasks(fixture, to: expected) == report.samples)
+        let result = try PythonReaders.check("mds", out: out, expected: expected)
+        #expect(result["checked"] as? Int == report.samples)
+        #expect((result["masks"] as? Int ?? 0) >= report.samples - report.negatives)
         #expect((result["mismatches"] as? [Any])?.isEmpty == true, "\(result)")
     }
 }

@@ -111,11 +111,19 @@ struct ExportCommandTests {
         #expect(split.status == 0, "\(split.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(split.stdout.utf8)) as? [String: Any])
         #expect(report["images"] as? Int == 12 && (report["images_by_split"] ?? report["imagesBySplit"]) != nil)
-        for format in ["webdataset", "coco", "llava", "reasonseg"] {
+        for format in ["webdataset", "coco", "llava", "reasonseg", "mds"] {
             let result = CLI.run(["export", format, "--db", db, folder.file("out-\(format)"), "--split", "val,test"])
             #expect(result.status == 0, "\(format): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: folder.file("out-\(format)/train")), "\(format)")
         }
+        for split in ["val", "test"] {
+            #expect(FileManager.default.fileExists(atPath: folder.file("out-mds/\(split)/index.json")))
+            #expect(FileManager.default.fileExists(atPath: folder.file("out-mds/\(split)/shard.00000.mds")))
+        }
+        let limit = CLI.run(["export", "mds", "--db", db, folder.file("bad-mds"), "--size-limit", "5000000000"])
+        #expect(limit.status != 0 && limit.stderr.contains("--size-limit"))
+        let bits = CLI.run(["export", "webdataset", "--db", db, folder.file("bad-bits"), "--mask-bits", "3"])
+        #expect(bits.status != 0 && bits.stderr.contains("--mask-bits"))
         let bad = CLI.run(["export", "webdataset", "--db", db, folder.file("bad"), "--kinds", "nonsense"])
         #expect(bad.status != 0 && bad.stderr.contains("nonsense"))
         let ratios = CLI.run(["split", "--db", db, "--ratios", "1,2"])

@@ -73,6 +73,26 @@ public enum PNGCodec {
         }.get()
     }
 
+    /// Encodes a 1-, 2- or 4-bit gray image whose rows are already packed the PNG way (most
+    /// significant bits first, `(width * bitDepth + 7) / 8` bytes per row). Binary masks at 1 bit
+    /// are 8× fewer bytes to compress than at 8 bits; every PNG reader expands them (PIL as
+    /// mode "1", libpng/OpenCV to 0/255).
+    public static func encodeGray(packedRows: [UInt8], width: Int, height: Int, bitDepth: Int,
+                                  compressionLevel: Int = 6) throws(ImageCodecError) -> [UInt8] {
+        guard [1, 2, 4].contains(bitDepth) else {
+            throw .cannotEncode(format: .png, reason: "packed gray rows need 1, 2 or 4 bits, not \(bitDepth)")
+        }
+        guard width > 0, height > 0, packedRows.count == (width * bitDepth + 7) / 8 * height else {
+            throw .cannotEncode(format: .png, reason: "\(packedRows.count) bytes of packed rows for a \(width)x\(height) \(bitDepth)-bit image")
+        }
+        return try packedRows.withUnsafeBytes { raw in
+            Result { () throws(ImageCodecError) in
+                try encodeRaw(raw, width: width, height: height, channels: 1, bitDepth: Int32(bitDepth),
+                              compressionLevel: compressionLevel)
+            }
+        }.get()
+    }
+
     private static func encodeRaw(_ raw: UnsafeRawBufferPointer, width: Int, height: Int, channels: Int,
                                   bitDepth: Int32, compressionLevel: Int) throws(ImageCodecError) -> [UInt8] {
         guard width > 0, height > 0, width <= Int(UInt32.max), height <= Int(UInt32.max) else {

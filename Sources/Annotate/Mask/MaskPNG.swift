@@ -54,6 +54,40 @@ public enum MaskPNG {
         do { return try PNGCodec.encode(buffer) } catch { throw .image(error) }
     }
 
+    /// Encodes a mask as a 1-bit gray PNG (0 background, 1 foreground; readers that expand to
+    /// 8 bits give 0/255). A fraction of the 8-bit encoding's work and size; `compressionLevel`
+    /// is zlib's (1 = fastest).
+    public static func encode1Bit(_ mask: BinaryMask, compressionLevel: Int = 6) throws(MaskError) -> [UInt8] {
+        let width = mask.width, height = mask.height
+        let rowBytes = (width + 7) / 8
+        let fullBytes = width / 8
+        let packed = [UInt8](unsafeUninitializedCapacity: rowBytes * height) { out, initialized in
+            mask.pixels.withUnsafeBytes { raw in
+                guard let pixels = raw.baseAddress, let packedBase = out.baseAddress else { return }
+                for y in 0..<height {
+                    let row = pixels + y * width
+                    let dst = packedBase + y * rowBytes
+                    // Eight 0/1 bytes at once: the multiply gathers byte i's low bit into bit
+                    // 7 - i of the top byte (no carries: every partial sum stays below 256).
+                    for i in 0..<fullBytes {
+                        let eight = row.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian
+                        dst[i] = UInt8(truncatingIfNeeded: (eight &* 0x8040_2010_0804_0201) >> 56)
+                    }
+                    if fullBytes < rowBytes {
+                        var byte: UInt8 = 0
+                        for x in 8 * fullBytes..<width where row.load(fromByteOffset: x, as: UInt8.self) != 0 {
+                            byte |= 0x80 >> UInt8(x - 8 * fullBytes)
+                        }
+                        dst[fullBytes] = byte
+                    }
+                }
+            }
+            initialized = rowBytes * height
+        }
+        do { return try PNGCodec.encodeGray(packedRows: packed, width: width, height: height, bitDepth: 1,
+                                             compressionLevel: compressionLevel) } catch { throw .image(error) }
+    }
+
     /// Encodes a label map (values as they are) as an 8-bit gray PNG.
     public static func encode(_ labels: LabelMask) throws(MaskError) -> [UInt8] {
         let buffer = PixelBuffer(width: labels.width, height: labels.height, channels: 1, samples: labels.values)

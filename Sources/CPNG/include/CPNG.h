@@ -24,6 +24,8 @@ int lk_png_decode(const uint8_t *bytes, size_t length, int keep_palette, int kee
 
 // Encodes interleaved samples (8-bit, or 16-bit in host byte order) into a PNG in memory.
 // channels 1..4; compression_level 0..9. *out is malloc'd; free it with lk_png_free.
+// Gray (channels 1) may also be 1, 2 or 4 bits: then each row is packed, most significant bits
+// first, into ceil(width * bit_depth / 8) bytes (the PNG row layout), and rows are not filtered.
 int lk_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
                   int bit_depth, int compression_level, uint8_t **out, size_t *out_length,
                   char *error, size_t error_capacity);

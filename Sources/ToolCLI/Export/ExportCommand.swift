@@ -6,13 +6,12 @@ import DatasetStore
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export the store as ReasonSeg, WebDataset, COCO or LLaVA training files.",
+        abstract: "Export the store as ReasonSeg, WebDataset, COCO, LLaVA or MosaicML Streaming (MDS) training files.",
         discussion: """
         Every file is written under a temporary .partial name and renamed when complete, in a \
-        deterministic order; OUT must be empty (or pass --overwrite to replace its contents). \
-        MosaicML Streaming (mds) is not implemented yet.
+        deterministic order; OUT must be empty (or pass --overwrite to replace its contents).
         """,
-        subcommands: [ExportReasonSegCommand.self, ExportWebDatasetCommand.self, ExportCOCOCommand.self, ExportLLaVACommand.self]
+        subcommands: [ExportReasonSegCommand.self, ExportWebDatasetCommand.self, ExportCOCOCommand.self, ExportLLaVACommand.self, ExportMDSCommand.self]
     )
 }
 

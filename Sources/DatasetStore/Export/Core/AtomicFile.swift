@@ -2,7 +2,7 @@ import Glibc
 import Serialization
 
 /// A file written through a temporary name: bytes go to `PATH.partial` (buffered, optionally
-/// hashed with SHA-256 as they pass), and `commit()` fsyncs and renames it to `PATH`. A file
+/// hashed with SHA-256 on a `BackgroundHasher` thread as the buffers leave), and `commit()` fsyncs and renames it to `PATH`. A file
 /// that is dropped, aborted or fails a write is unlinked, so `PATH` exists only complete.
 /// A full disk (`ENOSPC`, `EDQUOT`) is reported as `ExportError.diskFull`.
 public final class AtomicFile {
@@ -10,7 +10,9 @@ public final class AtomicFile {
     public let temporaryPath: String
     private var fd: Int32
     private var buffer: [UInt8] = []
-    private var hasher: SHA256?
+    private var hasher: BackgroundHasher?
+    /// Bytes at the start of `buffer` already handed to the hasher (by `finalizeHash`).
+    private var hashedInBuffer = 0
     private var done = false
     /// Bytes written so far.
     public private(set) var byteCount = 0
@@ -29,11 +31,14 @@ public final class AtomicFile {
             throw errno == ENOSPC || errno == EDQUOT ? .diskFull(path: path)
                 : .writeFailed(path: path, reason: String(cString: strerror(errno)))
         }
-        hasher = hashing ? SHA256() : nil
+        hasher = hashing ? BackgroundHasher() : nil
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    deinit { if !done { abort() } }
+    deinit {
+        hasher?.cancel() // a hashing file dropped without `finalizeHash` stops its thread
+        if !done { abort() }
+    }
 
     /// Appends bytes.
     public func write(_ bytes: [UInt8]) throws(ExportError) {
@@ -47,13 +52,13 @@ public final class AtomicFile {
     /// Appends bytes.
     public func write(_ raw: UnsafeRawBufferPointer) throws(ExportError) {
         byteCount += raw.count
-        hasher?.update(raw)
         if buffer.count + raw.count <= Self.bufferSize {
             buffer.append(contentsOf: raw)
             return
         }
         try flush()
         if raw.count >= Self.bufferSize / 2 {
+            hasher?.submit(Array(raw))
             try writeOut(raw)
         } else {
             buffer.append(contentsOf: raw)
@@ -66,22 +71,33 @@ public final class AtomicFile {
         try write([UInt8](repeating: 0, count: count))
     }
 
-    /// The SHA-256 of everything written (hex), when hashing.
+    /// The SHA-256 of everything written (hex), when hashing. Nothing may be written after it.
     public func finalizeHash() -> String? {
-        guard var h = hasher else { return nil }
+        guard let h = hasher else { return nil }
         hasher = nil
-        return SHA256.hexString(h.finalize())
+        if buffer.count > hashedInBuffer { h.submit(Array(buffer[hashedInBuffer...])) }
+        hashedInBuffer = buffer.count
+        return SHA256.hexString(h.finish())
     }
 
     /// Writes the buffer out, so the bytes so far can be read back from `temporaryPath`.
     public func flush() throws(ExportError) {
         guard !buffer.isEmpty else { return }
+        if let hasher {
+            // The hasher takes the buffer itself; writing continues into a fresh one.
+            hasher.submit(hashedInBuffer == 0 ? buffer : Array(buffer[hashedInBuffer...]))
+        }
+        hashedInBuffer = 0
         var failure: ExportError?
         buffer.withUnsafeBytes { raw in
             do throws(ExportError) { try writeOut(raw) } catch { failure = error }
         }
         if let failure { throw failure }
-        buffer.removeAll(keepingCapacity: true)
+        if let recycled = hasher?.takeBuffer() {
+            buffer = recycled // the hasher holds the old one
+        } else {
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     private func writeOut(_ raw: UnsafeRawBufferPointer) throws(ExportError) {
@@ -137,6 +153,8 @@ public final class AtomicFile {
 
     /// Closes and removes the temporary file.
     public func abort() {
+        hasher?.cancel()
+        hasher = nil
         guard !done else { return }
         done = true
         close(fd)

@@ -4,8 +4,11 @@ import Foundation
 /// JSON helpers shared by the exporters: key-sorted, slashes unescaped, so the same records
 /// give the same bytes.
 public enum ExportJSON {
-    /// Serializes a JSON object (dictionaries, arrays, strings, numbers, bools, NSNull).
+    /// Serializes a JSON object (dictionaries, arrays, strings, numbers, bools, NSNull). Compact
+    /// output goes through `CompactJSON` (keys in Unicode scalar order); pretty output (small
+    /// files: manifests, LabelMe JSON) through Foundation.
     public static func bytes(_ object: Any, pretty: Bool = false, record: String) throws(ExportError) -> [UInt8] {
+        if !pretty { return try CompactJSON.bytes(object, record: record) }
         var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
         if pretty { options.insert(.prettyPrinted) }
         do { return [UInt8](try JSONSerialization.data(withJSONObject: object, options: options)) } catch {

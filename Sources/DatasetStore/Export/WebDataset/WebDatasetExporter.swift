@@ -9,11 +9,16 @@ public struct WebDatasetOptions: Sendable {
     /// still gets a shard of its own).
     public var maxBytesPerShard: Int
     public var overwrite: Bool
+    /// Bits per pixel of the `KEY.mask.png` files: 1 (default; PIL opens them as mode "1",
+    /// OpenCV/libpng and webdataset's "l"/"l8" decoders as 0/255) or 8 (0/255 gray, for code
+    /// that reads the raw PIL array and expects uint8).
+    public var maskBitDepth: Int
 
-    public init(maxSamplesPerShard: Int = 10_000, maxBytesPerShard: Int = 1 << 30, overwrite: Bool = false) {
+    public init(maxSamplesPerShard: Int = 10_000, maxBytesPerShard: Int = 1 << 30, overwrite: Bool = false, maskBitDepth: Int = 1) {
         self.maxSamplesPerShard = maxSamplesPerShard
         self.maxBytesPerShard = maxBytesPerShard
         self.overwrite = overwrite
+        self.maskBitDepth = maskBitDepth
     }
 }
 
@@ -44,7 +49,8 @@ public struct WebDatasetReport: Sendable, Codable, Equatable {
 /// `lisakit export webdataset`: POSIX tar shards `OUT/{split}-%06d.tar`, one sample per
 /// (image, instruction): `KEY.jpg` (or `.png`; the original bytes), `KEY.json` (instruction,
 /// answer, flags, categories, provenance; several targets as COCO RLE under `masks`, ignore
-/// regions under `ignore`) and `KEY.mask.png` (0/255, one target). A sample's files are
+/// regions under `ignore`) and `KEY.mask.png` (one target; 1-bit gray by default, see
+/// `WebDatasetOptions.maskBitDepth`). A sample's files are
 /// adjacent, keys have no dots, shards are written through `.partial` names and renamed when
 /// complete, and `manifest.json` (written last) lists each shard's sample count and SHA-256.
 /// Memory: one sample at a time (shards stream to disk).
@@ -71,22 +77,18 @@ public struct WebDatasetExporter {
         init(name: String, split: String, file: AtomicFile) { self.name = name; self.split = split; self.file = file }
     }
 
-    /// One sample ready to write, or the end of an image (for progress and counts).
-    enum Prepared: Sendable {
-        case sample(split: String, members: [(String, [UInt8])], negative: Bool, multiTarget: Bool)
-        case imageDone(withoutInstructions: Bool)
-        case failed(ExportError)
-    }
-
     /// Memory the prepared-sample queue may hold.
     static let queueBytes = 16 << 20
 
-    /// Exports. Two stages run at once: a producer thread reads images and builds each sample's
-    /// files (JSON, mask PNG); the calling thread writes them into shards and hashes them. The
-    /// queue between them holds at most `queueBytes`, so memory stays bounded.
+    /// Exports. Two stages run at once (`ExportPipeline`): a producer thread reads images and
+    /// builds each sample's files (JSON, mask PNG); the calling thread writes them into shards
+    /// and hashes them. The queue between them holds at most `queueBytes`, so memory stays bounded.
     public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> WebDatasetReport {
         guard options.maxSamplesPerShard >= 1 else { throw .invalidOption(name: "--max-samples", reason: "must be at least 1") }
         guard options.maxBytesPerShard >= 4096 else { throw .invalidOption(name: "--max-bytes", reason: "must be at least 4096") }
+        guard options.maskBitDepth == 1 || options.maskBitDepth == 8 else {
+            throw .invalidOption(name: "--mask-bits", reason: "must be 1 or 8, not \(options.maskBitDepth)")
+        }
         let output = try OutputFolder(path: outputPath, overwrite: options.overwrite)
         var report = WebDatasetReport(output: output.path)
         var open: [String: OpenShard] = [:]
@@ -103,76 +105,46 @@ public struct WebDatasetExporter {
             report.bytes += bytes
         }
 
-        let queue = BoundedQueue<Prepared>(capacityBytes: Self.queueBytes)
-        let finished = DispatchSemaphore(value: 0)
-        let producer = Thread { [stream] in
-            defer { finished.signal() }
-            do throws(ExportError) {
-                try stream.forEach { (item) throws(ExportError) in
-                    let samples = try Self.prepare(item)
-                    for sample in samples {
-                        let size = sample.members.reduce(0) { $0 + $1.1.count }
-                        if !queue.push(.sample(split: item.splitName, members: sample.members, negative: sample.negative,
-                                               multiTarget: sample.multiTarget), size: size) {
-                            throw ExportError.writeFailed(path: "", reason: "cancelled")
-                        }
-                    }
-                    if !queue.push(.imageDone(withoutInstructions: item.instructions.isEmpty), size: 0) {
-                        throw ExportError.writeFailed(path: "", reason: "cancelled")
-                    }
-                }
-            } catch {
-                _ = queue.push(.failed(error), size: 0)
-            }
-            queue.close()
-        }
-        producer.stackSize = 8 << 20
-        producer.start()
-
+        let maskBitDepth = options.maskBitDepth
         do throws(ExportError) {
-            while let message = queue.pop() {
-                switch message {
-                case .failed(let error):
-                    throw error
-                case .imageDone(let withoutInstructions):
-                    report.images += 1
-                    if withoutInstructions { report.imagesWithoutInstructions += 1 }
-                    done += 1
-                    progress(done, total)
-                case .sample(let split, let members, let negative, let multiTarget):
-                    let size = members.reduce(0) { $0 + TarWriter.memberSize($1.1.count) }
-                    if let shard = open[split], shard.samples >= options.maxSamplesPerShard
-                        || shard.file.byteCount + size + 2 * TarWriter.blockSize > options.maxBytesPerShard {
-                        open[split] = nil
-                        try close(shard)
-                    }
-                    let shard: OpenShard
-                    if let current = open[split] {
-                        shard = current
-                    } else {
-                        let index = nextIndex[split, default: 0]
-                        nextIndex[split] = index + 1
-                        let digits = String(index)
-                        let name = split + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".tar"
-                        shard = OpenShard(name: name, split: split, file: try output.create(name, hashing: true, sync: true))
-                        open[split] = shard
-                    }
-                    for (name, bytes) in members { try TarWriter.append(name: name, bytes: bytes, to: shard.file) }
-                    shard.samples += 1
-                    report.samples += 1
-                    report.samplesBySplit[split, default: 0] += 1
-                    if negative { report.negatives += 1 }
-                    if multiTarget { report.multiTarget += 1 }
+            try ExportPipeline.run(stream, queueBytes: Self.queueBytes, prepare: { (item) throws(ExportError) in
+                try Self.prepare(item, maskBitDepth: maskBitDepth).map { ($0, $0.members.reduce(0) { $0 + $1.1.count }) }
+            }, consume: { (sample) throws(ExportError) in
+                let split = sample.split
+                let size = sample.members.reduce(0) { $0 + TarWriter.memberSize($1.1.count) }
+                if let shard = open[split], shard.samples >= options.maxSamplesPerShard
+                    || shard.file.byteCount + size + 2 * TarWriter.blockSize > options.maxBytesPerShard {
+                    open[split] = nil
+                    try close(shard)
                 }
-            }
+                let shard: OpenShard
+                if let current = open[split] {
+                    shard = current
+                } else {
+                    let index = nextIndex[split, default: 0]
+                    nextIndex[split] = index + 1
+                    let digits = String(index)
+                    let name = split + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".tar"
+                    shard = OpenShard(name: name, split: split, file: try output.create(name, hashing: true, sync: true))
+                    open[split] = shard
+                }
+                for (name, bytes) in sample.members { try TarWriter.append(name: name, bytes: bytes, to: shard.file) }
+                shard.samples += 1
+                report.samples += 1
+                report.samplesBySplit[split, default: 0] += 1
+                if sample.negative { report.negatives += 1 }
+                if sample.multiTarget { report.multiTarget += 1 }
+            }, imageDone: { withoutInstructions in
+                report.images += 1
+                if withoutInstructions { report.imagesWithoutInstructions += 1 }
+                done += 1
+                progress(done, total)
+            })
             for split in open.keys.sorted() { if let shard = open[split] { open[split] = nil; try close(shard) } }
         } catch {
-            queue.close()
-            finished.wait() // the producer stops at its next sample
             for shard in open.values { shard.file.abort() }
             throw error
         }
-        finished.wait()
         report.shards.sort { $0.name < $1.name }
         let manifest: [String: Any] = [
             "format": "webdataset",
@@ -184,7 +156,8 @@ public struct WebDatasetExporter {
         return report
     }
 
-    struct Sample {
+    struct Sample: Sendable {
+        var split: String
         var members: [(String, [UInt8])]
         var negative: Bool
         var multiTarget: Bool
@@ -192,7 +165,7 @@ public struct WebDatasetExporter {
 
     /// The samples of one image: per instruction the image file (original bytes), the JSON and
     /// the mask PNG (one target) — members in the order they go into the tar.
-    static func prepare(_ item: ExportItem) throws(ExportError) -> [Sample] {
+    static func prepare(_ item: ExportItem, maskBitDepth: Int = 1) throws(ExportError) -> [Sample] {
         guard !item.instructions.isEmpty else { return [] }
         let image = item.image
         let imageBytes: [UInt8]
@@ -214,7 +187,8 @@ public struct WebDatasetExporter {
                 if let cached = maskPNGs[target.id] {
                     png = cached
                 } else {
-                    png = try Self.maskPNG(try target.rle(width: image.width, height: image.height).decode(), annotation: target.id)
+                    png = try Self.maskPNG(try target.rle(width: image.width, height: image.height).decode(), annotation: target.id,
+                                           bitDepth: maskBitDepth)
                     maskPNGs[target.id] = png
                 }
                 members.append((key + ".mask.png", png))
@@ -224,28 +198,33 @@ public struct WebDatasetExporter {
                 json["masks"] = masks
             }
             members.insert((key + ".json", try ExportJSON.bytes(json, record: "instruction \(instruction.id)")), at: 1)
-            samples.append(Sample(members: members, negative: instruction.targets.isEmpty, multiTarget: instruction.targets.count > 1))
+            samples.append(Sample(split: item.splitName, members: members, negative: instruction.targets.isEmpty, multiTarget: instruction.targets.count > 1))
         }
         return samples
     }
 
-    /// A mask as an 8-bit gray PNG, 0 and 255. Deflate level 1: masks are long runs, level 1
-    /// compresses them nearly as well as 6 at a fraction of the time.
-    static func maskPNG(_ mask: BinaryMask, annotation: Int64) throws(ExportError) -> [UInt8] {
-        let count = mask.count
-        let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-            mask.pixels.withUnsafeBufferPointer { pixels in
-                for i in 0..<count { out[i] = pixels[i] &* 255 }
+    /// A mask as a PNG: 1-bit gray (0/1), or 8-bit gray (0/255). Deflate level 1: masks are
+    /// long runs, level 1 compresses them nearly as well as 6 at a fraction of the time.
+    static func maskPNG(_ mask: BinaryMask, annotation: Int64, bitDepth: Int = 1) throws(ExportError) -> [UInt8] {
+        do {
+            if bitDepth == 1 { return try MaskPNG.encode1Bit(mask, compressionLevel: 1) }
+            let count = mask.count
+            let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+                mask.pixels.withUnsafeBufferPointer { pixels in
+                    for i in 0..<count { out[i] = pixels[i] &* 255 }
+                }
+                initialized = count
             }
-            initialized = count
-        }
-        let buffer = PixelBuffer(width: mask.width, height: mask.height, channels: 1, samples: samples)
-        do { return try PNGCodec.encode(buffer, compressionLevel: 1) } catch {
+            let buffer = PixelBuffer(width: mask.width, height: mask.height, channels: 1, samples: samples)
+            return try PNGCodec.encode(buffer, compressionLevel: 1)
+        } catch let error as MaskError {
             throw .badRecord(record: "annotation \(annotation)", field: "mask", reason: error.description)
+        } catch {
+            throw .badRecord(record: "annotation \(annotation)", field: "mask", reason: "\(error)")
         }
     }
 
-    private static func sampleJSON(_ item: ExportItem, _ instruction: ExportInstruction, key: String) -> [String: Any] {
+    static func sampleJSON(_ item: ExportItem, _ instruction: ExportInstruction, key: String) -> [String: Any] {
         let image = item.image
         var json: [String: Any] = [
             "key": key,
