@@ -39,6 +39,12 @@ public struct WeightLoader {
         return try source.tensor(named: sourceKey, keepHalf: keepHalf)
     }
 
+    /// The source's shape for `key` (after sanitizing), or nil if absent; reads no data. For
+    /// layers that accept more than one shape (e.g. a table they resize) before `take`.
+    public func shape(of key: String) -> [Int]? {
+        available[key].flatMap { source.shape(of: $0) }
+    }
+
     /// Throws if any key was missing or mis-shaped, or if the checkpoint holds keys no layer took.
     public func finish() throws {
         let unused = available.keys.filter { !taken.contains($0) }.sorted()
