@@ -103,7 +103,7 @@ struct SAMDecoderParityTests {
     }
 
     @Test func unknownLayoutIsAnError() throws {
-        let source = try SAMCheckpointFile.open(SAMDecoderFixture.directory.appendingPathComponent("sam_tiny.pth").path)
+        let source = try SAMCheckpoint.openSource(SAMDecoderFixture.directory.appendingPathComponent("sam_tiny.pth").path)
         let renamed = RenamedSource(base: source)
         #expect(throws: SAMError.self) { try SAMPromptDecoder(source: renamed, configuration: SAMDecoderFixture.configuration()) }
     }

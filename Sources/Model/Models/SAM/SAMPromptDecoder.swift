@@ -6,23 +6,23 @@ import Foundation
 /// Immutable after load; safe to share between threads.
 public struct SAMPromptDecoder: Sendable {
     public let configuration: SAMConfiguration
-    public let layout: SAMCheckpointLayout
+    public let layout: SAMCheckpointFormat
     public let promptEncoder: SAMPromptEncoder
     public let maskDecoder: SAMMaskDecoder
 
     /// Loads from `source`, whose layout is detected unless given. `blockNormEps` overrides the
     /// two-way blocks' LayerNorm eps (default: 1e-5 for Meta and LISA, as PyTorch's
     /// `nn.LayerNorm`; 1e-6 for Hugging Face, its `layer_norm_eps`).
-    public init(source: TensorSource, configuration: SAMConfiguration, layout: SAMCheckpointLayout? = nil,
+    public init(source: TensorSource, configuration: SAMConfiguration, layout: SAMCheckpointFormat? = nil,
                 blockNormEps: Float? = nil) throws {
         try configuration.validate(path: source.sourceDescription)
-        guard let layout = layout ?? SAMCheckpointLayout.detect(source.tensorNames) else {
+        guard let layout = layout ?? SAMCheckpointFormat.detectDecoder(names: source.tensorNames) else {
             throw SAMError.unknownCheckpointLayout(path: source.sourceDescription)
         }
         self.configuration = configuration
         self.layout = layout
         var loader = WeightLoader(source: source, model: "SAM prompt encoder + mask decoder (\(source.sourceDescription))") {
-            layout.sanitizeDecoderKey($0, configuration: configuration)
+            layout.decoderKey($0, configuration: configuration)
         }
         let eps = blockNormEps ?? (layout == .huggingFace ? 1e-6 : 1e-5)
         promptEncoder = try SAMPromptEncoder(loading: "prompt_encoder", from: &loader, configuration: configuration)
@@ -34,10 +34,10 @@ public struct SAMPromptDecoder: Sendable {
     /// `.safetensors` file or a folder holding one) and loads the decoder from it. A Hugging Face
     /// folder's `config.json` supplies the blocks' LayerNorm eps.
     public init(path: String, configuration: SAMConfiguration) throws {
-        let source = try SAMCheckpointFile.open(path)
+        let source = try SAMCheckpoint.openSource(path)
         var eps: Float?
-        if SAMCheckpointLayout.detect(source.tensorNames) == .huggingFace {
-            eps = SAMCheckpointFile.huggingFaceDecoderEps(near: path)
+        if SAMCheckpointFormat.detectDecoder(names: source.tensorNames) == .huggingFace {
+            eps = SAMPromptDecoder.huggingFaceDecoderEps(near: path)
         }
         try self.init(source: source, configuration: configuration, blockNormEps: eps)
     }
@@ -58,35 +58,12 @@ public struct SAMPromptDecoder: Sendable {
     }
 }
 
-/// Opening SAM checkpoint files of every layout.
-public enum SAMCheckpointFile {
-    /// A tensor source for `path`: safetensors (file or folder) or a PyTorch checkpoint.
-    public static func open(_ path: String) throws -> TensorSource {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw ModelError.unreadable(path: path, reason: "no such file or directory")
-        }
-        if isDir.boolValue {
-            let index = (path as NSString).appendingPathComponent("pytorch_model.bin.index.json")
-            let safetensors = (path as NSString).appendingPathComponent(SafeTensorsCheckpoint.singleName)
-            let safeIndex = (path as NSString).appendingPathComponent(SafeTensorsCheckpoint.indexName)
-            if FileManager.default.fileExists(atPath: safetensors) || FileManager.default.fileExists(atPath: safeIndex) {
-                return try SafeTensorsCheckpoint(path: path)
-            }
-            if FileManager.default.fileExists(atPath: index) { return try PyTorchCheckpoint(path: index) }
-            let bin = (path as NSString).appendingPathComponent("pytorch_model.bin")
-            if FileManager.default.fileExists(atPath: bin) { return try PyTorchCheckpoint(path: bin) }
-            throw ModelError.unreadable(path: path, reason: "folder holds no model.safetensors or pytorch_model.bin")
-        }
-        if path.hasSuffix(".safetensors") { return try SafeTensorsCheckpoint(path: path) }
-        return try PyTorchCheckpoint(path: path)
-    }
-
+extension SAMPromptDecoder {
     /// `mask_decoder_config.layer_norm_eps` from the `config.json` beside a Hugging Face checkpoint.
     static func huggingFaceDecoderEps(near path: String) -> Float? {
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-        let dir = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        let dir = exists && isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
         let url = URL(fileURLWithPath: (dir as NSString).appendingPathComponent("config.json"))
         guard let data = try? Data(contentsOf: url),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

@@ -1,26 +1,22 @@
-/// Where a checkpoint keeps SAM's prompt encoder and mask decoder, and how its names map to ours
-/// (ours are Meta's `segment_anything` state-dict names). One `sanitize` per layout.
-public enum SAMCheckpointLayout: String, Sendable, CaseIterable {
-    /// Meta's `sam_vit_{b,l,h}_*.pth`: `image_encoder.*`, `prompt_encoder.*`, `mask_decoder.*`.
-    case meta
-    /// Hugging Face `facebook/sam-vit-*` (`SamModel`): `vision_encoder.*`, `prompt_encoder.*`
-    /// with HF names, `mask_decoder.*` with HF names, `shared_image_embedding.*`.
-    case huggingFace
-    /// A LISA checkpoint: SAM under `model.visual_model.*` (or `visual_model.*`) beside the LLM.
-    case lisa
-
-    /// Guesses the layout from tensor names (nil: none of ours).
-    public static func detect(_ names: [String]) -> SAMCheckpointLayout? {
+/// The prompt-encoder / mask-decoder side of the SAM checkpoint layouts: how each names those
+/// tensors, mapped to our names, which are Meta's `segment_anything` state-dict names
+/// (`prompt_encoder.point_embeddings.0.weight`, `mask_decoder.transformer.layers.0.norm1.bias`).
+/// One `sanitize` per layout: `decoderKey(_:configuration:)`.
+extension SAMCheckpointFormat {
+    /// The layout of a checkpoint holding SAM's prompt encoder and mask decoder, from its tensor
+    /// names (nil: none of ours). Unlike `detect(names:)`, it needs no image encoder: a file may
+    /// hold the decoder side alone.
+    public static func detectDecoder(names: [String]) -> SAMCheckpointFormat? {
         if names.contains(where: { $0.contains("visual_model.mask_decoder.") }) { return .lisa }
         if names.contains(where: { $0.hasPrefix("shared_image_embedding.") || $0.hasPrefix("prompt_encoder.point_embed.") }) { return .huggingFace }
         if names.contains(where: { $0.hasPrefix("mask_decoder.") }) { return .meta }
         return nil
     }
 
-    /// The Meta name of a prompt-encoder / mask-decoder tensor, or nil for tensors the decoder
-    /// does not load (the image encoder's, the LLM's). Anything else comes back unchanged so the
+    /// Our name for a prompt-encoder / mask-decoder tensor, or nil for tensors the decoder does
+    /// not load (the image encoder's, the LLM's). Anything else comes back unchanged so the
     /// loader reports it as unused.
-    public func sanitizeDecoderKey(_ key: String, configuration: SAMConfiguration) -> String? {
+    public func decoderKey(_ key: String, configuration: SAMConfiguration) -> String? {
         switch self {
         case .meta:
             return key.hasPrefix("image_encoder.") ? nil : key
@@ -31,12 +27,12 @@ public enum SAMCheckpointLayout: String, Sendable, CaseIterable {
             }
             return nil  // the language model, projector and text_hidden_fcs
         case .huggingFace:
-            return Self.metaName(huggingFace: key, iouHeadDepth: configuration.iouHeadDepth)
+            return Self.decoderMetaName(huggingFace: key, iouHeadDepth: configuration.iouHeadDepth)
         }
     }
 
     /// Hugging Face `SamModel` name → Meta name (nil for the vision encoder).
-    static func metaName(huggingFace key: String, iouHeadDepth: Int) -> String? {
+    static func decoderMetaName(huggingFace key: String, iouHeadDepth: Int) -> String? {
         if key.hasPrefix("vision_encoder.") { return nil }
         if key == "shared_image_embedding.positional_embedding" { return "prompt_encoder.pe_layer.positional_encoding_gaussian_matrix" }
         var k = key
