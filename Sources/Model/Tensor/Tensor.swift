@@ -106,7 +106,9 @@ public struct Tensor: Sendable {
     /// All elements as a row-major fp32 array.
     public var scalars: [Float] {
         if case .f32(let a) = storage, isContiguous, offset == 0, a.count == count { return a }
-        return contiguous().scalars
+        // A contiguous view into a larger array (e.g. a row slice) is its own `contiguous()`:
+        // copy through the buffer accessor instead of recursing.
+        return withUnsafeFloats { Array($0) }
     }
 
     // MARK: - Views
