@@ -36,7 +36,7 @@ from segment_anything import SamPredictor  # noqa: E402
 IMAGES = ["astronaut.jpg", "chelsea.jpg"]
 
 
-def rle_counts(mask: np.ndarray) -> str:
+def packed_mask(mask: np.ndarray) -> str:
     """The mask row-major, one bit per pixel (np.packbits: most significant bit first),
     zlib-compressed and base64-encoded."""
     bits = np.packbits(np.asarray(mask, dtype=np.uint8).reshape(-1))
@@ -112,7 +112,7 @@ def main() -> None:
                         case["labels"] = kwargs["point_labels"].tolist()
                     if "box" in kwargs:
                         case["box"] = kwargs["box"].tolist()
-                    case.update(low_res=blob.add(low), iou=iou.tolist(), masks=[rle_counts(m) for m in masks])
+                    case.update(low_res=blob.add(low), iou=iou.tolist(), masks=[packed_mask(m) for m in masks])
                     cases.append(case)
                     if label == "point" and not multimask:
                         previous_low = low
@@ -121,14 +121,14 @@ def main() -> None:
                                                 mask_input=previous_low, multimask_output=False)
             cases.append({"image": len(images) - 1, "name": f"{name}:mask_input:single", "multimask": False,
                           "points": [pos, neg], "labels": [1, 0], "mask_input": blob.add(previous_low),
-                          "low_res": blob.add(low), "iou": iou.tolist(), "masks": [rle_counts(m) for m in masks]})
+                          "low_res": blob.add(low), "iou": iou.tolist(), "masks": [packed_mask(m) for m in masks]})
             # LISA's text-embedding prompt (alone, as LISA uses it; and after a box, to pin the token order).
             text = rng.normal(0, 1, size=(TINY_CONFIG["prompt_embed_dim"],)).astype(np.float32)
             for label, kw in (("text", {}), ("box_text", {"box": box})):
                 masks, iou, low = lisa_text_prompt(sam, predictor, text, **kw)
                 case = {"image": len(images) - 1, "name": f"{name}:{label}:single", "multimask": False,
                         "text_embeddings": [text.tolist()], "low_res": blob.add(low), "iou": iou.tolist(),
-                        "masks": [rle_counts(m) for m in masks]}
+                        "masks": [packed_mask(m) for m in masks]}
                 if "box" in kw:
                     case["box"] = box
                 cases.append(case)

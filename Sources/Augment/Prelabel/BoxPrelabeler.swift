@@ -111,6 +111,14 @@ public struct BoxPrelabeler: Sendable {
         return report
     }
 
+    /// Sorted keys: the same mask is always the same geometry text (JSONEncoder's key order
+    /// otherwise changes from process to process).
+    static var geometryEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     /// One image: embed (or read the cache), decode each box, store all masks in one transaction.
     func prelabel(imageID: Int64, boxes: [PendingBox]) throws -> (created: Int, cached: Bool, empty: Int) {
         guard let record = try store.read({ db in try ImageRecord.fetchOne(db, sql: "SELECT * FROM images WHERE id = ?", arguments: [imageID]) }) else {
@@ -136,7 +144,7 @@ public struct BoxPrelabeler: Sendable {
             let mask = try BinaryMask(width: prediction.width, height: prediction.height, values: prediction.masks[0])
             let rle = RLE(encoding: mask)
             let bbox = rle.boundingBox
-            let geometry = String(decoding: try JSONEncoder().encode(rle), as: UTF8.self)
+            let geometry = String(decoding: try Self.geometryEncoder.encode(rle), as: UTF8.self)
             let extra: [String: Any] = ["prompt": "box", "source_annotation_id": box.annotationID,
                                         "box": [prompt.x0, prompt.y0, prompt.x1, prompt.y1]]
             let extraJSON = String(decoding: try JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]), as: UTF8.self)
