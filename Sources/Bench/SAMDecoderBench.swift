@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// `lisakit-bench sam-decoder --checkpoint PTH --embedding BIN --original H,W [--rounds 10]`
+/// `lisakit-bench sam-decoder --checkpoint PTH --embedding BIN --original H,W [--rounds 10] [--folding auto|always|never]`
 ///
 /// SAM's cost per prompt once the image embedding is cached: prompt encoder + mask decoder +
 /// postprocessing to the original size, for a click (multimask), a box (single mask) and a
@@ -12,6 +12,7 @@ import Model
 enum SAMDecoderBench {
     static func run(_ args: [String]) throws {
         var checkpoint = "", embeddingPath = "", original = (768, 1024), rounds = 10
+        var folding = SAMAttentionFolding.automatic
         var i = 0
         func value() throws -> String {
             i += 1
@@ -27,6 +28,13 @@ enum SAMDecoderBench {
                 guard parts.count == 2 else { throw BenchError("--original needs H,W") }
                 original = (parts[0], parts[1])
             case "--rounds": rounds = Int(try value()) ?? 0
+            case "--folding":
+                switch try value() {
+                case "auto": folding = .automatic
+                case "always": folding = .always
+                case "never": folding = .never
+                default: throw BenchError("--folding takes auto, always or never")
+                }
             default: throw BenchError("unknown option \(args[i])")
             }
             i += 1
@@ -48,7 +56,7 @@ enum SAMDecoderBench {
             ("box_point", SAMPrompt(points: [.init(x: w * 0.8, y: h * 0.85, label: .negative)],
                                     box: .init(x0: w * 0.2, y0: h * 0.15, x1: w * 0.7, y1: h * 0.9)), false),
         ]
-        var result: [String: Any] = ["threads": Parallel.coreCount, "load_ms": loadMs, "rounds": rounds]
+        var result: [String: Any] = ["threads": Parallel.coreCount, "load_ms": loadMs, "rounds": rounds, "folding": "\(folding)"]
         for (name, prompt, multimask) in kinds {
             let resized = prompt.resized(from: original, to: input)
             var times: [Double] = []
@@ -56,7 +64,7 @@ enum SAMDecoderBench {
             var foreground = 0
             for _ in 0..<(rounds + 1) {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let out = try decoder.decode(embedding: embedding, prompt: resized, multimask: multimask)
+                let out = try decoder.decode(embedding: embedding, prompt: resized, multimask: multimask, folding: folding)
                 let masks = SAMMaskPostprocessing.masks(out, imageSize: config.imageSize, inputSize: input, originalSize: original)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 last = out

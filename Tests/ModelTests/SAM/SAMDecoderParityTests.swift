@@ -43,6 +43,22 @@ struct SAMDecoderParityTests {
         }
     }
 
+    /// The folded cross-attentions (projections moved onto the prompt tokens) and the plain ones
+    /// both match PyTorch on every case.
+    @Test(arguments: [SAMAttentionFolding.always, .never])
+    func foldingMatchesMeta(folding: SAMAttentionFolding) throws {
+        let fixture = try #require(SAMDecoderFixture.meta)
+        let decoder = try #require(Self.decoder)
+        for c in fixture.file.cases {
+            let image = try #require(fixture.file.images?[c.image])
+            let original = (image.original_size[0], image.original_size[1]), input = (image.input_size[0], image.input_size[1])
+            let prompt = SAMDecoderFixture.prompt(c, floats: fixture).resized(from: original, to: input)
+            let out = try decoder.decode(embedding: fixture.values(image.embedding), prompt: prompt, multimask: c.multimask, folding: folding)
+            #expect(SAMDecoderFixture.relativeError(out.lowResLogits, fixture.values(c.low_res)) <= 1e-4, "\(c.name)")
+            #expect(SAMDecoderFixture.relativeError(out.iouPredictions, c.iou) <= 1e-4, "\(c.name)")
+        }
+    }
+
     /// LISA's checkpoint names (`model.visual_model.*`, beside LLM keys) load the same weights.
     @Test func lisaCheckpointMatchesMeta() throws {
         let fixture = try #require(SAMDecoderFixture.meta)

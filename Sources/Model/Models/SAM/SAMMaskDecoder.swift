@@ -42,7 +42,8 @@ public struct SAMMaskDecoder: Sendable {
     /// - image: the image embedding [C, side, side]; imagePE: `SAMPromptEncoder.densePE` [side², C];
     /// - sparse: prompt tokens [N, C]; dense: [C, side, side] or nil for `noMask` at every pixel.
     public func callAsFunction(
-        image: [Float], side: Int, imagePE: [Float], sparse: [Float], dense: [Float]?, noMask: [Float], multimask: Bool
+        image: [Float], side: Int, imagePE: [Float], sparse: [Float], dense: [Float]?, noMask: [Float], multimask: Bool,
+        folding: SAMAttentionFolding = .automatic
     ) -> SAMDecoderOutput {
         let dim = embedDim, pixels = side * side
         precondition(image.count == dim * pixels && imagePE.count == dim * pixels, "SAMMaskDecoder: embedding sizes differ")
@@ -53,7 +54,7 @@ public struct SAMMaskDecoder: Sendable {
 
         // Image rows [pixels, C] = (embedding + dense prompt)ᵀ.
         let src = Self.toRows(image, channels: dim, pixels: pixels, adding: dense, orChannelBias: noMask)
-        let (hs, mixed) = transformer(tokens: tokens, image: src, imagePE: imagePE)
+        let (hs, mixed) = transformer(tokens: tokens, image: src, imagePE: imagePE, folding: folding)
 
         // Back to [C, side, side] and upscale 4×.
         let planes = Self.toPlanes(mixed, channels: dim, pixels: pixels)

@@ -46,7 +46,9 @@ public struct SAMPromptDecoder: Sendable {
     public var embeddingShape: [Int] { [configuration.promptEmbedDim, configuration.embeddingSize, configuration.embeddingSize] }
 
     /// Decodes one prompt (coordinates in the resized input frame) against `embedding` [C, side, side].
-    public func decode(embedding: [Float], prompt: SAMPrompt, multimask: Bool) throws -> SAMDecoderOutput {
+    /// `folding` picks how the cross-attentions are computed (same result; see `SAMAttentionFolding`).
+    public func decode(embedding: [Float], prompt: SAMPrompt, multimask: Bool,
+                       folding: SAMAttentionFolding = .automatic) throws -> SAMDecoderOutput {
         let side = configuration.embeddingSize
         guard embedding.count == configuration.promptEmbedDim * side * side else {
             throw SAMError.embeddingMismatch(expected: embeddingShape, found: [embedding.count])
@@ -54,7 +56,7 @@ public struct SAMPromptDecoder: Sendable {
         let sparse = try promptEncoder.sparse(prompt)
         let dense = try promptEncoder.dense(prompt)
         return maskDecoder(image: embedding, side: side, imagePE: promptEncoder.densePE, sparse: sparse, dense: dense,
-                           noMask: promptEncoder.noMask, multimask: multimask)
+                           noMask: promptEncoder.noMask, multimask: multimask, folding: folding)
     }
 }
 

@@ -33,7 +33,7 @@ public struct SAMTwoWayBlock: Sendable {
     /// Updates `queries` [nq, C] and `keys` [nk, C] in place. `queryPE` [nq, C] and `keyPE`
     /// [nk, C] are added to the attention inputs (not to the values). `scratch` holds nk·C floats.
     func apply(queries: inout [Float], keys: inout [Float], queryPE: [Float], keyPE: [Float],
-               scratch: inout [Float]) {
+               scratch: inout [Float], folding: SAMAttentionFolding = .automatic) {
         let dim = norm1.weight.count
         let nq = queries.count / dim, nk = keys.count / dim
 
@@ -52,9 +52,13 @@ public struct SAMTwoWayBlock: Sendable {
         // (2) Tokens attend to the image.
         SAMBuffers.sum(keys, keyPE, into: &scratch)
         var q = SAMBuffers.sum(queries, queryPE)
+        let foldT2I = folding.folds(tokenToImage, tokens: nq)
         var out = q.withUnsafeBufferPointer { pq in
             scratch.withUnsafeBufferPointer { pk in
-                keys.withUnsafeBufferPointer { tokenToImage(q: pq.baseAddress!, queries: nq, k: pk.baseAddress!, v: $0.baseAddress!, keys: nk) }
+                keys.withUnsafeBufferPointer {
+                    foldT2I ? tokenToImage.foldedTokensToImage(q: pq.baseAddress!, queries: nq, k: pk.baseAddress!, v: $0.baseAddress!, keys: nk)
+                        : tokenToImage(q: pq.baseAddress!, queries: nq, k: pk.baseAddress!, v: $0.baseAddress!, keys: nk)
+                }
             }
         }
         SAMBuffers.add(out, into: &queries)
@@ -69,9 +73,13 @@ public struct SAMTwoWayBlock: Sendable {
 
         // (4) The image attends to the tokens (keys + PE is unchanged since step 2).
         q = SAMBuffers.sum(queries, queryPE)
+        let foldI2T = folding.folds(imageToToken, tokens: nq)
         out = scratch.withUnsafeBufferPointer { pk in
             q.withUnsafeBufferPointer { pq in
-                queries.withUnsafeBufferPointer { imageToToken(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: $0.baseAddress!, keys: nq) }
+                queries.withUnsafeBufferPointer {
+                    foldI2T ? imageToToken.foldedImageToTokens(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: $0.baseAddress!, keys: nq)
+                        : imageToToken(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: $0.baseAddress!, keys: nq)
+                }
             }
         }
         SAMBuffers.add(out, into: &keys)

@@ -20,19 +20,24 @@ public struct SAMTwoWayTransformer: Sendable {
     /// Runs the transformer: `tokens` [nq, C] (also their positional encoding), `image` [nk, C]
     /// (image embedding plus dense prompt, pixel rows), `imagePE` [nk, C]. Returns the updated
     /// tokens and image rows.
-    public func callAsFunction(tokens: [Float], image: [Float], imagePE: [Float]) -> (tokens: [Float], image: [Float]) {
+    public func callAsFunction(tokens: [Float], image: [Float], imagePE: [Float],
+                               folding: SAMAttentionFolding = .automatic) -> (tokens: [Float], image: [Float]) {
         var queries = tokens, keys = image
         var scratch = [Float](repeating: 0, count: keys.count)
         for block in blocks {
-            block.apply(queries: &queries, keys: &keys, queryPE: tokens, keyPE: imagePE, scratch: &scratch)
+            block.apply(queries: &queries, keys: &keys, queryPE: tokens, keyPE: imagePE, scratch: &scratch, folding: folding)
         }
         let dim = finalNorm.weight.count
         let nq = queries.count / dim, nk = keys.count / dim
         SAMBuffers.sum(keys, imagePE, into: &scratch)
         let q = SAMBuffers.sum(queries, tokens)
+        let fold = folding.folds(finalAttention, tokens: nq)
         let out = q.withUnsafeBufferPointer { pq in
             scratch.withUnsafeBufferPointer { pk in
-                keys.withUnsafeBufferPointer { finalAttention(q: pq.baseAddress!, queries: nq, k: pk.baseAddress!, v: $0.baseAddress!, keys: nk) }
+                keys.withUnsafeBufferPointer {
+                    fold ? finalAttention.foldedTokensToImage(q: pq.baseAddress!, queries: nq, k: pk.baseAddress!, v: $0.baseAddress!, keys: nk)
+                        : finalAttention(q: pq.baseAddress!, queries: nq, k: pk.baseAddress!, v: $0.baseAddress!, keys: nk)
+                }
             }
         }
         SAMBuffers.add(out, into: &queries)
