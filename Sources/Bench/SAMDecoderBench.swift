@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Model
 
 /// `lisakit-bench sam-decoder --checkpoint PTH --embedding BIN --original H,W [--rounds 10] [--folding auto|always|never]`
@@ -6,8 +7,8 @@ import Model
 /// SAM's cost per prompt once the image embedding is cached: prompt encoder + mask decoder +
 /// postprocessing to the original size, for a click (multimask), a box (single mask) and a
 /// box + click, at the published ViT sizes (`SAMConfiguration.vitB`'s decoder). The embedding
-/// file is [256, 64, 64] little-endian fp32. Prints one JSON object: median and best ms per
-/// prompt kind, and the low-res logits and IoU of each kind (for the parity check in
+/// file is [256, 64, 64] little-endian fp32. Prints one JSON object: median and best wall ms and
+/// median process CPU ms (all threads; steadier than wall time on a loaded machine) per prompt kind, and the low-res logits and IoU of each kind (for the parity check in
 /// tools/bench_sam_decoder.py).
 enum SAMDecoderBench {
     static func run(_ args: [String]) throws {
@@ -59,25 +60,37 @@ enum SAMDecoderBench {
         var result: [String: Any] = ["threads": Parallel.coreCount, "load_ms": loadMs, "rounds": rounds, "folding": "\(folding)"]
         for (name, prompt, multimask) in kinds {
             let resized = prompt.resized(from: original, to: input)
-            var times: [Double] = []
+            var times: [Double] = [], cpu: [Double] = []
             var last: SAMDecoderOutput?
             var foreground = 0
             for _ in 0..<(rounds + 1) {
+                let cpuStart = processCPUms()
                 let start = DispatchTime.now().uptimeNanoseconds
                 let out = try decoder.decode(embedding: embedding, prompt: resized, multimask: multimask, folding: folding)
                 let masks = SAMMaskPostprocessing.masks(out, imageSize: config.imageSize, inputSize: input, originalSize: original)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                cpu.append(processCPUms() - cpuStart)
                 last = out
                 foreground = masks.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } }
             }
             times.removeFirst()  // warm-up
+            cpu.removeFirst()
             times.sort()
+            cpu.sort()
             guard let last else { continue }
-            result[name] = ["median_ms": times[times.count / 2], "best_ms": times[0], "iou": last.iouPredictions,
+            result[name] = ["median_ms": times[times.count / 2], "best_ms": times[0], "median_cpu_ms": cpu[cpu.count / 2], "iou": last.iouPredictions,
                             "low_res_sum": last.lowResLogits.reduce(0, +), "low_res_first": Array(last.lowResLogits.prefix(8)),
                             "foreground_pixels": foreground]
         }
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
+    }
+
+    /// User + system CPU time of this process so far, in ms.
+    static func processCPUms() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
     }
 }
