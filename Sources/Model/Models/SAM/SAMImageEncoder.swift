@@ -67,7 +67,7 @@ public final class SAMImageEncoder: Sendable {
     /// preprocessed image [3, S, S] or [1, 3, S, S] (see `SAMPreprocessor`).
     public func embed(_ preprocessed: Tensor) throws(SAMInputError) -> Tensor {
         let cfg = configuration
-        let s = cfg.imageSize, p = cfg.patchSize, e = cfg.embeddingSize
+        let s = cfg.imageSize, e = cfg.embeddingSize
         guard preprocessed.shape == [3, s, s] || preprocessed.shape == [1, 3, s, s] else {
             throw .inputShape(expected: [3, s, s], found: preprocessed.shape)
         }
