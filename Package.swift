@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Model", dependencies: ["COpenBLAS", "CKernels", "Serialization"]),
         .target(
             name: "Augment",
-            dependencies: ["DatasetStore", "Model", "Serialization", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Annotate", "DatasetStore", "Model", "Serialization", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(

@@ -28,6 +28,8 @@ struct LisaKitCommand: AsyncParsableCommand {
             MaskCommand.self,
             ExportCommand.self,
             SplitCommand.self,
+            SegmentCommand.self,
+            PrelabelCommand.self,
         ]
     )
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Model
 
-/// `lisakit models pull REPO [--revision R]` / `lisakit models pull URL --sha256 HEX`.
+/// `lisakit models pull REPO [--revision R]` / `lisakit models pull URL --sha256 HEX` /
+/// `lisakit models pull sam_vit_b|sam_vit_l|sam_vit_h` (Meta's SAM checkpoints, URL and sha256 known).
 struct ModelsPullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pull",
@@ -10,7 +11,7 @@ struct ModelsPullCommand: AsyncParsableCommand {
         discussion: "Interrupted downloads resume where they stopped when run again."
     )
 
-    @Argument(help: "A Hub repo id (owner/name) or an http(s) URL.")
+    @Argument(help: "A Hub repo id (owner/name), an http(s) URL, or an official SAM checkpoint name (sam_vit_b, sam_vit_l, sam_vit_h).")
     var source: String
 
     @Option(help: "Branch, tag or commit of a Hub repo.")
@@ -29,7 +30,9 @@ struct ModelsPullCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if source.contains("://") {
+        if SAMCheckpointCatalog.named(source) != nil {
+            guard sha256 == nil else { throw ValidationError("\(source) is a known SAM checkpoint; its sha256 is built in") }
+        } else if source.contains("://") {
             guard sha256 != nil else { throw ValidationError("a URL needs --sha256 HEX") }
         } else if sha256 != nil || output != nil {
             throw ValidationError("--sha256 and --output apply to URLs only")
@@ -40,7 +43,10 @@ struct ModelsPullCommand: AsyncParsableCommand {
         let client = HubClient(configuration: .fromEnvironment(), log: { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         })
-        if source.contains("://"), let sha256 {
+        if let sam = SAMCheckpointCatalog.named(source) {
+            let path = try await client.pull(url: sam.url, sha256: sam.sha256, into: output)
+            print(json ? try jsonText(["name": sam.name, "path": path, "sha256": sam.sha256, "url": sam.url]) : path)
+        } else if source.contains("://"), let sha256 {
             let path = try await client.pull(url: source, sha256: sha256, into: output)
             print(json ? try jsonText(["path": path, "sha256": sha256.lowercased()]) : path)
         } else {
