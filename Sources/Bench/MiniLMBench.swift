@@ -3,7 +3,7 @@ import Model
 
 /// `lisakit-bench minilm --ids FILE [--model DIR] [--batch 32] [--rounds 3]`
 ///
-/// Prints one JSON object: OpenBLAS kernel and threads, sgemm 4096² GFLOP/s (the machine's
+/// Prints one JSON object: the GEMM kernel in use (ours or OpenBLAS's), OpenBLAS kernel and threads, sgemm 4096² GFLOP/s (the machine's
 /// peak for this library), MiniLM sentences/second at the batch size over the sentences in FILE
 /// (tools/minilm_fixtures.py's JSON: `sentences`, `input_ids`, `attention_mask`) — from text
 /// (tokenizer.json + encoder, wall and process-CPU time) and from the recorded ids (encoder
@@ -86,6 +86,7 @@ enum MiniLMBench {
     static func run(_ args: [String]) throws {
         let o = try parse(args)
         var report: [String: Any] = [
+            "gemm_kernel": GEMMKernel.current.description,
             "blas_core": BLASInfo.coreName, "blas_config": BLASInfo.config,
             "openblas_coretype_env": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "",
         ]

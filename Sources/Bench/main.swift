@@ -7,13 +7,14 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate, importers, minilm, export, gguf, sam, sam-decoder)", code: 2) }
+guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate, importers, minilm, export, gguf, sam, sam-decoder, sgemm)", code: 2) }
 do {
     switch area {
     case "serialization": try SerializationBench.run(Array(arguments.dropFirst()))
     case "augment": try await AugmentBench.run(Array(arguments.dropFirst()))
     case "tokenizer": try TokenizerBench.run(Array(arguments.dropFirst()))
     case "minilm": try MiniLMBench.run(Array(arguments.dropFirst()))
+    case "sgemm": try SGEMMBench.run(Array(arguments.dropFirst()))
     case "annotate": try AnnotateBench.run(Array(arguments.dropFirst()))
     case "importers": try ImportBench.run(Array(arguments.dropFirst()))
     case "export": try ExportBench.run(Array(arguments.dropFirst()))

@@ -49,6 +49,8 @@ struct EmbedCommand: ParsableCommand {
     struct Output: Encodable {
         struct Item: Encodable { var text: String; var vector: [Float] }
         var model: String
+        /// The matrix-product kernel that ran (ours at a SIMD level, or OpenBLAS).
+        var gemm: String
         var dimension: Int
         var embeddings: [Item]
         var similarities: [[Float]]
@@ -64,17 +66,18 @@ struct EmbedCommand: ParsableCommand {
         }
     }
 
-    static func render(texts: [String], vectors: [[Float]], model: String, json: Bool) throws -> String {
+    static func render(texts: [String], vectors: [[Float]], model: String, json: Bool,
+                       gemm: String = GEMMKernel.current.description) throws -> String {
         let similarities = cosineMatrix(vectors)
         if json {
-            let output = Output(model: model, dimension: vectors.first?.count ?? 0,
+            let output = Output(model: model, gemm: gemm, dimension: vectors.first?.count ?? 0,
                                 embeddings: zip(texts, vectors).map { Output.Item(text: $0, vector: $1) },
                                 similarities: similarities)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try encoder.encode(output), as: UTF8.self)
         }
-        var lines = ["model \(model), dimension \(vectors.first?.count ?? 0)"]
+        var lines = ["model \(model), dimension \(vectors.first?.count ?? 0), gemm \(gemm)"]
         for (i, (text, v)) in zip(texts, vectors).enumerated() {
             let head = v.prefix(6).map { String(format: "%+.4f", $0) }.joined(separator: " ")
             lines.append("[\(i)] \(text.debugDescription): \(head) …")

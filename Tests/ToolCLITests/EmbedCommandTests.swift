@@ -28,6 +28,34 @@ struct EmbedCommandTests {
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(decoded["dimension"] as? Int == 2)
         #expect((decoded["embeddings"] as? [[String: Any]])?.count == 2)
+        #expect(decoded["gemm"] as? String == GEMMKernel.current.description)
+    }
+
+    /// `LISAKIT_SIMD` picks the matrix-product kernel per process: each level this CPU has
+    /// (OpenBLAS under `baseline`) reports itself in `--json` and gives the same embeddings.
+    @Test(.enabled(if: EmbedCommandTests.installed, "all-MiniLM-L6-v2 not installed: run tools/install-models.sh"))
+    func everySIMDLevelGivesTheSameEmbeddings() throws {
+        var vectors: [[[Double]]] = []
+        for kernel in GEMMKernel.available {
+            let level = switch kernel {
+            case .openBLAS: "baseline"
+            case .avx2: "avx2"
+            case .avx512: "avx512"
+            }
+            let r = CLI.run(["embed", "--json", "--model", Self.modelDirectory, "A man is playing a guitar.", "日本語の文です。"],
+                            environment: ["LISAKIT_SIMD": level])
+            #expect(r.status == 0, "LISAKIT_SIMD=\(level): \(r.stderr)")
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect(decoded["gemm"] as? String == kernel.description, "LISAKIT_SIMD=\(level)")
+            let items = try #require(decoded["embeddings"] as? [[String: Any]])
+            vectors.append(try items.map { try #require($0["vector"] as? [Double]) })
+        }
+        for (i, run) in vectors.enumerated().dropFirst() {
+            for (a, b) in zip(vectors[0], run) {
+                let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+                #expect(a.count == 384 && dot > 0.99999, "kernel \(GEMMKernel.available[i]) vs OpenBLAS: cosine \(dot)")
+            }
+        }
     }
 
     @Test func missingModelIsAClearError() throws {

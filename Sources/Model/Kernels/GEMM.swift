@@ -1,6 +1,8 @@
+import CKernels
 import COpenBLAS
 
-/// Matrix products through OpenBLAS `cblas_sgemm` (row-major).
+/// Matrix products (row-major): LisaKit's packed SGEMM on CPUs with AVX2+FMA or AVX-512,
+/// OpenBLAS `cblas_sgemm` elsewhere and under `LISAKIT_SIMD=baseline` (see `GEMMKernel`).
 public enum GEMM {
     /// OpenBLAS runs single-threaded; `sgemm` splits large products over `Parallel` itself.
     /// OpenBLAS's own pool busy-waits between calls, which on a shared 2-core machine took
@@ -23,7 +25,25 @@ public enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         parallel: Bool = true
     ) {
+        sgemm(kernel: GEMMKernel.current, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, parallel: parallel)
+    }
+
+    /// `sgemm` with a chosen kernel (one of `GEMMKernel.available`): tests cover every kernel
+    /// the CPU can run in one process, and benchmarks compare ours with OpenBLAS.
+    public static func sgemm(
+        kernel: GEMMKernel,
+        transA: Bool = false, transB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        parallel: Bool = true
+    ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size")
+        precondition(lda >= (transA ? m : k) && ldb >= (transB ? k : n) && ldc >= n,
+                     "sgemm: leading dimension shorter than a stored row")
         if m == 0 || n == 0 { return }
         if k == 0 {
             // Empty inner dimension: C = beta · C (BLAS may return without touching C).
@@ -36,7 +56,7 @@ public enum GEMM {
         _ = singleThreadedBLAS
         let work = m * n * max(k, 1)
         guard parallel, Parallel.coreCount > 1, work >= parallelThreshold, max(m, n) >= 32 else {
-            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            call(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
         let pa = SendablePointer(UnsafeMutablePointer(mutating: a))
@@ -46,23 +66,29 @@ public enum GEMM {
             // Rows of op(A) and C.
             Parallel.forRanges(m, grain: 16) { r in
                 let aPart = transA ? pa.base + r.lowerBound : pa.base + r.lowerBound * lda
-                call(transA, transB, r.count, n, k, alpha, aPart, lda, pb.base, ldb, beta, pc.base + r.lowerBound * ldc, ldc)
+                call(kernel, transA, transB, r.count, n, k, alpha, aPart, lda, pb.base, ldb, beta, pc.base + r.lowerBound * ldc, ldc)
             }
         } else {
             // Columns of op(B) and C.
             Parallel.forRanges(n, grain: 16) { r in
                 let bPart = transB ? pb.base + r.lowerBound * ldb : pb.base + r.lowerBound
-                call(transA, transB, m, r.count, k, alpha, pa.base, lda, bPart, ldb, beta, pc.base + r.lowerBound, ldc)
+                call(kernel, transA, transB, m, r.count, k, alpha, pa.base, lda, bPart, ldb, beta, pc.base + r.lowerBound, ldc)
             }
         }
     }
 
     @inline(__always)
     private static func call(
+        _ kernel: GEMMKernel,
         _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
+        if kernel != .openBLAS,
+           ck_sgemm(kernel.level, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0 {
+            return
+        }
+        // OpenBLAS: the CPU's fallback, or if the packing buffer could not be allocated.
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
