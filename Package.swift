@@ -28,7 +28,10 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // SIMD kernels (GEMM micro-kernels, quantized dot products) compiled per instruction set
         // and dispatched at run time (see Sources/CKernels/include/ck_cpu.h).
-        .target(name: "CKernels"),
+        // Optimized in every configuration: SwiftPM compiles C at -O0 in debug, which left the
+        // GEMM and quantized kernels 10-30x slower and made `swift test` crawl through the model
+        // parity tests. (An unsafe flag: fine for this root package, which is used as a tool.)
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // zlib (inflate, crc32) from zlib1g-dev.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
