@@ -41,6 +41,12 @@ public struct Tokenizer: Sendable {
         } catch {
             throw .malformedJSON(file: source, offset: error.offset, reason: error.reason)
         }
+        try self.init(configuration: value, source: source)
+    }
+
+    /// Builds the tokenizer from a parsed `tokenizer.json` document (also used by readers that
+    /// assemble the document from another format, e.g. GGUF metadata).
+    init(configuration value: JSONValue, source: String) throws(TokenizerError) {
         let root = JSONNode(value: value, path: "$", file: source)
         _ = try root.members()
         normalizer = try root.optional("normalizer").map { (n) throws(TokenizerError) in try Normalizer.parse(n) }
