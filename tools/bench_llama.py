@@ -79,8 +79,8 @@ def main():
             t0 = time.perf_counter()
             o = model(x, use_cache=True)
             t1 = time.perf_counter()
-            model.generate(x, max_new_tokens=args.decode, min_new_tokens=args.decode, do_sample=False,
-                           eos_token_id=None, pad_token_id=2)
+            model.generate(x, attention_mask=torch.ones_like(x), max_new_tokens=args.decode,
+                           min_new_tokens=args.decode, do_sample=False, eos_token_id=None, pad_token_id=0)
             t2 = time.perf_counter()
         # generate re-runs the prefill: subtract one measured prefill.
         return (t2 - t1) - (t1 - t0)

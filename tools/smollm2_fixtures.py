@@ -41,7 +41,7 @@ def main():
     if not path or not os.path.exists(path):
         sys.exit("SmolLM2-135M-Instruct GGUF not found: run `make models` or pass its path")
     folder, name = os.path.dirname(path), os.path.basename(path)
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    torch.set_num_threads(1)  # a shared machine: OpenMP spinning across oversubscribed cores stalls
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32).eval()
     llama = None
@@ -56,8 +56,11 @@ def main():
         ids = tok(prompt, add_special_tokens=False)["input_ids"]
         with torch.no_grad():
             logits = model(torch.tensor([ids])).logits[0]
-            gen = model.generate(torch.tensor([ids]), max_new_tokens=32, do_sample=False, eos_token_id=None,
-                                 pad_token_id=2)[0][len(ids):].tolist()
+            # An explicit mask: without it generate masks every prompt token equal to the pad id
+            # (<|im_end|> here).
+            x = torch.tensor([ids])
+            gen = model.generate(x, attention_mask=torch.ones_like(x), max_new_tokens=32, do_sample=False,
+                                 eos_token_id=None, pad_token_id=0)[0][len(ids):].tolist()
         top = torch.topk(logits, 6, dim=-1)
         case = {
             "prompt": prompt, "ids": ids,
@@ -75,7 +78,8 @@ def main():
                     break
             case["llama_cpp_greedy"] = cpp
         cases.append(case)
-        print(len(ids), "tokens;", repr(case["greedy_text"][:70]), "| llama.cpp agrees:" , case.get("llama_cpp_greedy") == gen)
+        print(len(ids), "tokens;", repr(case["greedy_text"][:70]), "| llama.cpp agrees:", case.get("llama_cpp_greedy") == gen,
+              flush=True)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump({"model": name, "cases": cases}, f)
