@@ -38,17 +38,32 @@ public struct LocalModelParaphraser: Paraphraser {
         self.init(languageModel: lm, seed: seed)
     }
 
-    /// The chat messages for `request`: short, concrete instructions a 135M model follows.
+    /// The chat messages for `request`: short, concrete instructions and one worked example, which
+    /// a 135M model follows far better than rules alone (without the example it tends to answer
+    /// the question instead of rewriting it).
     public static func messages(for request: ParaphraseRequest) -> [ChatMessage] {
-        var rules = "Rewrite the instruction in \(request.count) different ways with the same meaning. "
-            + "Each rewrite must refer to the same object. Keep [SEG] and <image> unchanged if present. "
-            + (request.isSentence ? "Write full sentences. " : "Write short phrases. ")
+        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let unit = text.hasSuffix("?") ? "question" : request.isSentence ? "sentence" : "phrase"
+        var rule = "Rewrite the \(unit) below in \(request.count) different ways. Each rewrite must be a \(unit) that refers to "
+            + "the same object" + (unit == "question" ? ", without answering it" : "")
         if request.kind == "reasoning", !request.targetClassNames.isEmpty {
-            rules += "Do not name the answer (\(request.targetClassNames.joined(separator: ", "))). "
+            rule += " and without naming the answer (\(request.targetClassNames.joined(separator: ", ")))"
         }
-        rules += "Answer with a numbered list only."
-        return [.system("You rewrite instructions for an image dataset."),
-                .user("\(rules)\n\nInstruction: \(request.text)")]
+        rule += ". Keep [SEG] and <image> unchanged if present. Answer with a numbered list only."
+        let example: String
+        switch unit {
+        case "question":
+            example = "Example question: What can I sit on at the table?\n1. Which object at the table is meant for sitting?\n"
+                + "2. What would you sit on while eating at the table?"
+        case "sentence":
+            example = "Example sentence: Find the thing people sit on at the table.\n1. Find the object meant for sitting at the table.\n"
+                + "2. Show what people sit on while eating at the table."
+        default:
+            example = "Example phrase: the thing you sit on at the table\n1. the object meant for sitting at the table\n"
+                + "2. what people sit on while eating"
+        }
+        return [.system("You rewrite \(unit)s for an image dataset."),
+                .user("\(rule)\n\n\(example)\n\n\(unit.prefix(1).uppercased() + unit.dropFirst()): \(text)")]
     }
 
     /// The prompt text: the chat template with the assistant's answer begun at "1." so the model

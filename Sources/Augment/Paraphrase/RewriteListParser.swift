@@ -100,7 +100,7 @@ public enum RewriteListParser {
         // Preambles and sign-offs: a line ending in ":" or talking about the rewrites.
         if line.hasSuffix(":") { return nil }
         let lower = line.lowercased()
-        for prefix in ["here are", "here is", "sure", "certainly", "these rewrites", "i hope", "note:", "the original"]
+        for prefix in ["here are", "here is", "sure", "certainly", "these rewrites", "i hope", "note:", "the original", "the answer"]
         where lower.hasPrefix(prefix) { return nil }
         return line
     }
