@@ -7,7 +7,7 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate, importers, minilm, export, llama)", code: 2) }
+guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate, importers, minilm, export, gguf, llama)", code: 2) }
 do {
     switch area {
     case "serialization": try SerializationBench.run(Array(arguments.dropFirst()))
@@ -17,6 +17,7 @@ do {
     case "annotate": try AnnotateBench.run(Array(arguments.dropFirst()))
     case "importers": try ImportBench.run(Array(arguments.dropFirst()))
     case "export": try ExportBench.run(Array(arguments.dropFirst()))
+    case "gguf": try GGUFBench.run(Array(arguments.dropFirst()))
     case "llama": try LlamaBench.run(Array(arguments.dropFirst()))
     default: fail("lisakit-bench: unknown area '\(area)'", code: 2)
     }

@@ -259,29 +259,55 @@ CK_AVX2 static float dot_q4_0_avx2(const uint8_t *b, const float *x, size_t k) {
     return hsum256(acc);
 }
 
+// Two blocks per iteration with independent accumulators, as on AVX-512 (see below).
 CK_AVX2 static float dot_q4_1_avx2(const uint8_t *b, const float *x, size_t k) {
     const __m128i m4 = _mm_set1_epi8(0x0f);
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 20, x += QK) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4));
-        __m128i lo = _mm_and_si128(v, m4), hi = _mm_and_si128(_mm_srli_epi16(v, 4), m4);
-        __m256 p = _mm256_add_ps(qx16_avx2(lo, x), qx16_avx2(hi, x + 16));
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), m0 = _mm256_setzero_ps(), m1 = _mm256_setzero_ps();
+    size_t nb = k / QK, j = 0;
+    for (; j + 2 <= nb; j += 2, b += 40, x += 64) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4)), u = _mm_loadu_si128((const __m128i *)(b + 24));
+        __m256 p = _mm256_add_ps(qx16_avx2(_mm_and_si128(v, m4), x), qx16_avx2(_mm_and_si128(_mm_srli_epi16(v, 4), m4), x + 16));
+        __m256 q = _mm256_add_ps(qx16_avx2(_mm_and_si128(u, m4), x + 32), qx16_avx2(_mm_and_si128(_mm_srli_epi16(u, 4), m4), x + 48));
         __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)),
                                  _mm256_add_ps(_mm256_loadu_ps(x + 16), _mm256_loadu_ps(x + 24)));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, acc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b + 2)), s, acc);
+        __m256 t = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x + 32), _mm256_loadu_ps(x + 40)),
+                                 _mm256_add_ps(_mm256_loadu_ps(x + 48), _mm256_loadu_ps(x + 56)));
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 2), (short)load_u16(b + 20),
+                                               (short)load_u16(b + 22), 0, 0, 0, 0));
+        a0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(f), p, a0);
+        m0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 1)), s, m0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 2)), q, a1);
+        m1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 3)), t, m1);
     }
-    return hsum256(acc);
+    for (; j < nb; j++, b += 20, x += 32) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4));
+        __m256 p = _mm256_add_ps(qx16_avx2(_mm_and_si128(v, m4), x), qx16_avx2(_mm_and_si128(_mm_srli_epi16(v, 4), m4), x + 16));
+        __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)),
+                                 _mm256_add_ps(_mm256_loadu_ps(x + 16), _mm256_loadu_ps(x + 24)));
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, a0);
+        m0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b + 2)), s, m0);
+    }
+    return hsum256(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(m0, m1)));
 }
 
 CK_AVX2 static float dot_q8_0_avx2(const uint8_t *b, const float *x, size_t k) {
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 34, x += QK) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    size_t nb = k / QK, j = 0;
+    for (; j + 2 <= nb; j += 2, b += 68, x += 64) {
         __m256 p = _mm256_add_ps(qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 2)), x),
                                  qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 18)), x + 16));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, acc);
+        __m256 q = _mm256_add_ps(qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 36)), x + 32),
+                                 qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 52)), x + 48));
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 34), 0, 0, 0, 0, 0, 0));
+        a0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(f), p, a0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_shuffle_ps(f, f, 1)), q, a1);
     }
-    return hsum256(acc);
+    for (; j < nb; j++, b += 34, x += 32) {
+        __m256 p = _mm256_add_ps(qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 2)), x),
+                                 qx16_avx2(_mm_loadu_si128((const __m128i *)(b + 18)), x + 16));
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f_avx2(b)), p, a0);
+    }
+    return hsum256(_mm256_add_ps(a0, a1));
 }
 
 CK_AVX2 static float dot_q4_K_avx2(const uint8_t *b, const float *x, size_t k) {
@@ -410,43 +436,97 @@ CK_AVX512 static float dot_half_avx512(const uint8_t *w, const float *x, size_t 
     return s;
 }
 
-CK_AVX512 static float dot_q4_0_avx512(const uint8_t *b, const float *x, size_t k) {
-    const __m128i m4 = _mm_set1_epi8(0x0f), eight = _mm_set1_epi8(8);
-    __m512 acc = _mm512_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 18, x += QK) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(b + 2));
-        __m128i lo = _mm_sub_epi8(_mm_and_si128(v, m4), eight);
-        __m128i hi = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(v, 4), m4), eight);
-        __m512 p = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(hi)), _mm512_loadu_ps(x + 16), qx16_avx512(lo, x));
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b)), p, acc);
+// The 32-blocks run two at a time with independent accumulators (the scale multiply-adds of
+// consecutive blocks do not wait on each other) and the blocks' f16 scales converted together.
+// Measured on SmolLM2's Q4_1 1536×576 matrix: 1.5× the one-block loop, and faster than
+// quantizing x to int8 and using integer dot products (which also loses precision).
+
+// 16 nibbles (low or high halves of 16 bytes) → 16 floats.
+CK_AVX512 static inline __m512 nib_lo(__m128i v) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_and_si128(v, _mm_set1_epi8(0x0f))));
+}
+CK_AVX512 static inline __m512 nib_hi(__m128i v) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f))));
+}
+CK_AVX512 static inline __m512 lane(__m128 f, int i) {
+    switch (i) {
+    case 0: return _mm512_broadcastss_ps(f);
+    case 1: return _mm512_broadcastss_ps(_mm_shuffle_ps(f, f, 1));
+    case 2: return _mm512_broadcastss_ps(_mm_shuffle_ps(f, f, 2));
+    default: return _mm512_broadcastss_ps(_mm_shuffle_ps(f, f, 3));
     }
-    return _mm512_reduce_add_ps(acc);
+}
+
+CK_AVX512 static float dot_q4_0_avx512(const uint8_t *b, const float *x, size_t k) {
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), m0 = _mm512_setzero_ps(), m1 = _mm512_setzero_ps();
+    const __m512 minus8 = _mm512_set1_ps(-8.0f);
+    size_t nb = k / QK, j = 0;
+    // value = d·(q − 8): Σ d·(q·x) − 8·d·Σx.
+    for (; j + 2 <= nb; j += 2, b += 36, x += 64) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 2)), u = _mm_loadu_si128((const __m128i *)(b + 20));
+        __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16), x2 = _mm512_loadu_ps(x + 32), x3 = _mm512_loadu_ps(x + 48);
+        __m512 p = _mm512_fmadd_ps(nib_hi(v), x1, _mm512_mul_ps(nib_lo(v), x0));
+        __m512 q = _mm512_fmadd_ps(nib_hi(u), x3, _mm512_mul_ps(nib_lo(u), x2));
+        p = _mm512_fmadd_ps(minus8, _mm512_add_ps(x0, x1), p);
+        q = _mm512_fmadd_ps(minus8, _mm512_add_ps(x2, x3), q);
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 18), 0, 0, 0, 0, 0, 0));
+        a0 = _mm512_fmadd_ps(lane(f, 0), p, a0);
+        a1 = _mm512_fmadd_ps(lane(f, 1), q, a1);
+    }
+    for (; j < nb; j++, b += 18, x += 32) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 2));
+        __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+        __m512 p = _mm512_fmadd_ps(nib_hi(v), x1, _mm512_mul_ps(nib_lo(v), x0));
+        p = _mm512_fmadd_ps(minus8, _mm512_add_ps(x0, x1), p);
+        m0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b)), p, m0);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(m0, m1)));
 }
 
 CK_AVX512 static float dot_q4_1_avx512(const uint8_t *b, const float *x, size_t k) {
-    const __m128i m4 = _mm_set1_epi8(0x0f);
-    __m512 acc = _mm512_setzero_ps(), accm = _mm512_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 20, x += QK) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4));
-        __m128i lo = _mm_and_si128(v, m4), hi = _mm_and_si128(_mm_srli_epi16(v, 4), m4);
-        __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
-        __m512 p = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(hi)), x1,
-                                   _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(lo)), x0));
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b)), p, acc);
-        accm = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b + 2)), _mm512_add_ps(x0, x1), accm);
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), m0 = _mm512_setzero_ps(), m1 = _mm512_setzero_ps();
+    size_t nb = k / QK, j = 0;
+    for (; j + 2 <= nb; j += 2, b += 40, x += 64) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4)), u = _mm_loadu_si128((const __m128i *)(b + 24));
+        __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16), x2 = _mm512_loadu_ps(x + 32), x3 = _mm512_loadu_ps(x + 48);
+        __m512 p = _mm512_fmadd_ps(nib_hi(v), x1, _mm512_mul_ps(nib_lo(v), x0));
+        __m512 q = _mm512_fmadd_ps(nib_hi(u), x3, _mm512_mul_ps(nib_lo(u), x2));
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 2), (short)load_u16(b + 20),
+                                               (short)load_u16(b + 22), 0, 0, 0, 0));
+        a0 = _mm512_fmadd_ps(lane(f, 0), p, a0);
+        m0 = _mm512_fmadd_ps(lane(f, 1), _mm512_add_ps(x0, x1), m0);
+        a1 = _mm512_fmadd_ps(lane(f, 2), q, a1);
+        m1 = _mm512_fmadd_ps(lane(f, 3), _mm512_add_ps(x2, x3), m1);
     }
-    return _mm512_reduce_add_ps(_mm512_add_ps(acc, accm));
+    for (; j < nb; j++, b += 20, x += 32) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + 4));
+        __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+        __m512 p = _mm512_fmadd_ps(nib_hi(v), x1, _mm512_mul_ps(nib_lo(v), x0));
+        a0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b)), p, a0);
+        m0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b + 2)), _mm512_add_ps(x0, x1), m0);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(m0, m1)));
+}
+
+CK_AVX512 static inline __m512 i8x16(const uint8_t *p) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)p)));
 }
 
 CK_AVX512 static float dot_q8_0_avx512(const uint8_t *b, const float *x, size_t k) {
-    __m512 acc = _mm512_setzero_ps();
-    for (size_t j = 0; j < k; j += QK, b += 34, x += QK) {
-        __m512 q0 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + 2))));
-        __m512 q1 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + 18))));
-        __m512 p = _mm512_fmadd_ps(q1, _mm512_loadu_ps(x + 16), _mm512_mul_ps(q0, _mm512_loadu_ps(x)));
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b)), p, acc);
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+    size_t nb = k / QK, j = 0;
+    for (; j + 2 <= nb; j += 2, b += 68, x += 64) {
+        __m512 p = _mm512_fmadd_ps(i8x16(b + 18), _mm512_loadu_ps(x + 16), _mm512_mul_ps(i8x16(b + 2), _mm512_loadu_ps(x)));
+        __m512 q = _mm512_fmadd_ps(i8x16(b + 52), _mm512_loadu_ps(x + 48), _mm512_mul_ps(i8x16(b + 36), _mm512_loadu_ps(x + 32)));
+        __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)load_u16(b), (short)load_u16(b + 34), 0, 0, 0, 0, 0, 0));
+        a0 = _mm512_fmadd_ps(lane(f, 0), p, a0);
+        a1 = _mm512_fmadd_ps(lane(f, 1), q, a1);
     }
-    return _mm512_reduce_add_ps(acc);
+    for (; j < nb; j++, b += 34, x += 32) {
+        __m512 p = _mm512_fmadd_ps(i8x16(b + 18), _mm512_loadu_ps(x + 16), _mm512_mul_ps(i8x16(b + 2), _mm512_loadu_ps(x)));
+        a0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f_avx512(b)), p, a0);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
 }
 
 CK_AVX512 static float dot_q4_K_avx512(const uint8_t *b, const float *x, size_t k) {

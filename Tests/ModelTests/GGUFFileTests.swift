@@ -221,3 +221,23 @@ struct GGUFFileTests {
         do { _ = try g.matrixWeight("t") } catch { #expect(error.description.contains("Q5_0")) }
     }
 }
+
+@Suite("GGUF file as a tensor source")
+struct GGUFTensorSourceTests {
+    @Test("names, shapes and tensors (half kept when asked)")
+    func source() throws {
+        let g = try GGUFFile(path: GGUFFileTests.fixture("tensors-v3.gguf"))
+        let source: any TensorSource = g
+        #expect(source.tensorNames == g.tensors.map(\.name))
+        #expect(source.shape(of: "cube") == [2, 3, 4])
+        #expect(source.shape(of: "w.q4_k") == [3, 512])
+        #expect(source.shape(of: "absent") == nil)
+        let half = try source.tensor(named: "w.f16", keepHalf: true)
+        #expect(half.dtype == .f16)
+        let full = try source.tensor(named: "w.f16", keepHalf: false)
+        #expect(full.dtype == .f32)
+        #expect(half.contiguous().withUnsafeFloats { Array($0) } == full.withUnsafeFloats { Array($0) })
+        #expect(try source.tensor(named: "w.q6_k", keepHalf: true).shape == [3, 512])
+        #expect(throws: GGUFError.self) { try source.tensor(named: "absent", keepHalf: false) }
+    }
+}

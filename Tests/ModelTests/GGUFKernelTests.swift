@@ -61,8 +61,8 @@ struct GGUFKernelTests {
 
     /// A GGUF file with one [rows, cols] matrix of random blocks for each quantized type (random
     /// bytes with finite f16 scales), large enough for the products to split over cores.
-    static func randomMatrixFile(at url: URL, rows: Int, cols: Int) throws -> [GGUFTensorType] {
-        let types: [GGUFTensorType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q4_K, .q6_K]
+    static func randomMatrixFile(at url: URL, rows: Int, cols: Int,
+                                 types: [GGUFTensorType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q4_K, .q6_K]) throws -> [GGUFTensorType] {
         var b = GGUFBuilder()
         b.header(tensors: UInt64(types.count), kvs: 0)
         var offset = 0
@@ -107,23 +107,26 @@ struct GGUFKernelTests {
         return types
     }
 
-    @Test("products on larger random matrices split over cores")
-    func largerMatrices() throws {
+    @Test("products on larger random matrices split over cores", arguments: [768, 32 * 23])
+    func largerMatrices(cols: Int) throws {
         let dir = try Support.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("random.gguf")
-        let types = try Self.randomMatrixFile(at: url, rows: 96, cols: 768)
+        // 23 blocks of 32: an odd count, for the two-blocks-at-a-time loops' tails.
+        let types = try Self.randomMatrixFile(at: url, rows: 96, cols: cols,
+                                              types: cols % 256 == 0 ? [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q4_K, .q6_K]
+                                                                     : [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1])
         let g = try GGUFFile(path: url.path)
         for t in types {
             let dense = try g.dequantize("\(t)").withUnsafeFloats { Array($0) }
             for level in Self.levels {
                 var w = try g.matrixWeight("\(t)")
                 w.simdLevel = level
-                for rows in [1, 7] { Self.check(w, dense: dense, rows: rows, label: "\(t) \(level) rows \(rows)") }
+                for rows in [1, 7, 20] { Self.check(w, dense: dense, rows: rows, label: "\(t) \(level) rows \(rows)") }
             }
             // The MatrixWeight protocol's Tensor entry point.
             let w = try g.matrixWeight("\(t)")
-            let x = Tensor(shape: [2, 3, 768], data: Self.activations(2 * 3 * 768, seed: 5))
+            let x = Tensor(shape: [2, 3, cols], data: Self.activations(2 * 3 * cols, seed: 5))
             let y = w.apply(x)
             #expect(y.shape == [2, 3, 96])
         }

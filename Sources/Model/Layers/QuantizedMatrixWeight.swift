@@ -5,10 +5,11 @@ import CKernels
 ///
 /// Decode (one activation row) runs a fused kernel per weight row that unpacks each block into
 /// SIMD registers and multiplies it with the activation in fp32 (block scale applied once per
-/// block, Q4_1/Q4_K minimums through the block sums of x). Prefill (several rows) dequantizes
-/// each weight row once into a small per-thread scratch and multiplies it with four activation
-/// rows at a time. Both split the output rows over the cores (`Parallel`) and dispatch to
-/// AVX-512, AVX2 or portable C at run time (`SIMDLevel`).
+/// block, Q4_1/Q4_K minimums through the block sums of x). A few rows (prefill of a short
+/// prompt) dequantize each weight row once into a small per-thread scratch and multiply it with
+/// four activation rows at a time; many rows dequantize tiles of `tileRows` weight rows (an
+/// L2-sized scratch) and multiply them with OpenBLAS sgemm. All split the output rows over the
+/// cores (`Parallel`) and dispatch to AVX-512, AVX2 or portable C at run time (`SIMDLevel`).
 ///
 /// The GGUF tensor with ggml dims [in, out] is the PyTorch `nn.Linear` weight [out, in]: each
 /// ggml row is one output feature. The file stays mapped while the weight lives.
@@ -27,6 +28,12 @@ public struct QuantizedMatrixWeight: MatrixWeight, @unchecked Sendable {
 
     /// Activation rows below which prefill runs one matrix–vector product per row.
     static let matmulMinimumRows = 4
+    /// Activation rows from which prefill dequantizes tiles and runs sgemm.
+    static let gemmMinimumRows = 16
+    /// Weight rows dequantized per sgemm tile.
+    static let tileRows = 64
+    /// Multiply-adds per parallel chunk, at least.
+    static let parallelGrain = 1 << 16
 
     /// The matrix `name` of `file`: a 2-D tensor (ggml dims [in, out]) of a supported type.
     public init(file: GGUFFile, tensor name: String) throws(GGUFError) {
@@ -53,12 +60,28 @@ public struct QuantizedMatrixWeight: MatrixWeight, @unchecked Sendable {
         let w = base, t = Int32(type.rawValue), k = inFeatures, n = outFeatures, rb = rowBytes, level = self.level
         let out = SendablePointer(y)
         let input = SendablePointer(UnsafeMutablePointer(mutating: x))
-        // Work per output row is about k multiply-adds per activation row.
-        let grain = max(1, 16_384 / max(1, k * rows))
+        // Work per output row is about k multiply-adds per activation row; a chunk should hold
+        // at least `parallelGrain` of them, or waking a second core costs more than it saves
+        // (SmolLM2's 192×576 K/V projections stay on one core, the 576×576 ones split).
+        let grain = max(1, Self.parallelGrain / max(1, k * rows))
         if rows < Self.matmulMinimumRows {
             for i in 0..<rows {
                 Parallel.forRanges(n, grain: grain) { range in
                     ck_quant_matvec(t, w, rb, k, input.base + i * k, out.base + i * n, range.lowerBound, range.upperBound, level)
+                }
+            }
+            return
+        }
+        if rows >= Self.gemmMinimumRows {
+            let tile = Self.tileRows
+            Parallel.forRanges((n + tile - 1) / tile) { tiles in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: tile * k) { scratch in
+                    for t in tiles {
+                        let r0 = t * tile, count = min(tile, n - r0)
+                        ck_quant_dequantize(Int32(type.rawValue), w + r0 * rb, scratch.baseAddress!, count * k)
+                        GEMM.sgemm(transB: true, m: rows, n: count, k: k, a: input.base, lda: k, b: scratch.baseAddress!, ldb: k,
+                                   c: out.base + r0, ldc: n, parallel: false)
+                    }
                 }
             }
             return
