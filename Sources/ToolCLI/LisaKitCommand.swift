@@ -25,6 +25,7 @@ struct LisaKitCommand: AsyncParsableCommand {
             ModelsCommand.self,
             TokenizeCommand.self,
             EmbedCommand.self,
+            GenerateCommand.self, ChatCommand.self,
             MaskCommand.self,
             ExportCommand.self,
             SplitCommand.self,

@@ -45,6 +45,22 @@ public struct WeightLoader {
         available[key].flatMap { source.shape(of: $0) }
     }
 
+    /// The weight matrix `key` of shape [outFeatures, inFeatures], in the cheapest form that
+    /// multiplies it: the source's own (quantized) matrix for a `MatrixWeightSource`, 16-bit
+    /// storage for f16/bf16 tensors when the loader keeps half precision, else fp32 on OpenBLAS.
+    /// Missing or mis-shaped keys are recorded (see `finish`) and yield zeros.
+    public mutating func takeMatrix(_ key: String, outFeatures: Int, inFeatures: Int) throws -> any MatrixWeight {
+        let shape = [outFeatures, inFeatures]
+        if let matrices = source as? any MatrixWeightSource, let sourceKey = available[key],
+           matrices.shape(of: sourceKey) == shape {
+            taken.insert(key)
+            return try matrices.matrixWeight(named: sourceKey)
+        }
+        let tensor = try take(key, shape: shape)
+        if tensor.dtype != .f32 { return HalfMatrixWeight(tensor) }
+        return DenseMatrixWeight(tensor)
+    }
+
     /// Throws if any key was missing or mis-shaped, or if the checkpoint holds keys no layer took.
     public func finish() throws {
         let unused = available.keys.filter { !taken.contains($0) }.sorted()

@@ -17,6 +17,8 @@ public enum ModelError: Error, CustomStringConvertible, Sendable {
     case tokenOutOfRange(id: Int, vocabularySize: Int)
     /// A tokenizer failure, passed through with the text that caused it.
     case tokenization(text: String, reason: String)
+    /// A caller's request a model cannot run (an empty prompt, a context longer than allowed).
+    case invalidInput(reason: String)
 
     /// A checkpoint tensor whose shape is not the one the layer needs.
     public struct ShapeMismatch: Sendable, Equatable, CustomStringConvertible {
@@ -44,6 +46,7 @@ public enum ModelError: Error, CustomStringConvertible, Sendable {
         case .unsupportedDType(let path, let tensor, let dtype): "\(path): tensor '\(tensor)' has unsupported dtype \(dtype)"
         case .tokenOutOfRange(let id, let size): "token id \(id) is outside the vocabulary (size \(size))"
         case .tokenization(let text, let reason): "cannot tokenize \(String(text.prefix(60)).debugDescription): \(reason)"
+        case .invalidInput(let reason): reason
         }
     }
 

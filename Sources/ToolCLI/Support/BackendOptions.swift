@@ -2,6 +2,7 @@ import ArgumentParser
 import Augment
 import DatasetStore
 import Foundation
+import Model
 
 /// The model backend of `paraphrase` and `write-queries`, and the embedder of the quality gate.
 struct BackendOptions: ParsableArguments {
@@ -30,7 +31,7 @@ struct BackendOptions: ParsableArguments {
     @Option(help: "Seconds before a request times out (openai).")
     var timeout: Double = 60
 
-    @Option(help: "Seed of the rules backend.")
+    @Option(help: "Seed of the rules and local backends.")
     var seed: UInt64 = 0
 
     func client(store: DatasetStore) throws -> OpenAIChatClient {
@@ -44,18 +45,26 @@ struct BackendOptions: ParsableArguments {
                                 cache: ResponseCache(store: store))
     }
 
-    /// Why the local backend cannot run yet.
-    var localUnavailable: AugmentError {
-        .unavailableBackend(name: "local", reason: model == nil
-            ? "it needs a language model: pass --model PATH to a LLaMA-family GGUF or Hugging Face checkpoint"
-            : "running \(model!) in-process needs the LLaMA runtime, which this build does not include yet; use --backend rules or --backend openai")
+    /// The in-process model of the local backend: --model PATH, else SmolLM2-135M-Instruct as
+    /// `make models` installs it.
+    func localParaphraser() throws -> LocalModelParaphraser {
+        let path: String
+        if let model, !model.isEmpty {
+            path = model
+        } else if let installed = try? LanguageModelOptions.defaultModelPath() {
+            path = installed
+        } else {
+            throw AugmentError.unavailableBackend(name: "local", reason: "SmolLM2-135M-Instruct is not installed (run `make models`) "
+                + "and no --model PATH to a LLaMA-family GGUF file or Hugging Face folder was given")
+        }
+        return try LocalModelParaphraser(modelPath: path, seed: seed)
     }
 
     func paraphraser(store: DatasetStore) throws -> any Paraphraser {
         switch backend {
         case .rules: return RulesParaphraser(seed: seed)
         case .openai: return OpenAIParaphraser(client: try client(store: store))
-        case .local: throw localUnavailable
+        case .local: return try localParaphraser()
         }
     }
 
@@ -63,7 +72,8 @@ struct BackendOptions: ParsableArguments {
         switch backend {
         case .rules: return RulesQueryWriter(seed: seed)
         case .openai: return OpenAIQueryWriter(client: try client(store: store))
-        case .local: throw localUnavailable
+        case .local:
+            throw AugmentError.unavailableBackend(name: "local", reason: "write-queries has no in-process backend yet; use --backend rules or --backend openai (a local llama.cpp server works with openai)")
         }
     }
 }
