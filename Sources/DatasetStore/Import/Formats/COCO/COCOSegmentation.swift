@@ -64,15 +64,7 @@ enum COCOSegmentation: Equatable, Sendable {
     func geometry(width: Int, height: Int) throws -> AnnotationGeometry {
         switch self {
         case .polygons(let rings):
-            guard !rings.isEmpty else { throw ImportError.badRecord(ImportProblem(file: "", reason: "no polygon")) }
-            var polygons: [Polygon] = []
-            for (index, ring) in rings.enumerated() {
-                guard ring.count >= 6, ring.count % 2 == 0 else {
-                    throw ImportError.badRecord(ImportProblem(file: "", reason: "polygon \(index) has \(ring.count / 2) points; at least 3 needed"))
-                }
-                polygons.append(try Polygon(exterior: ring))
-            }
-            return .polygons(polygons, imageWidth: width, imageHeight: height)
+            return .polygons(try Self.polygons(rings), imageWidth: width, imageHeight: height)
         case .compressed(let size, let counts):
             try Self.check(size, width: width, height: height)
             return .rle(try RLE(height: size[0], width: size[1], compressedCounts: counts))
@@ -82,9 +74,29 @@ enum COCOSegmentation: Equatable, Sendable {
         }
     }
 
+    /// COCO polygon rings as pycocotools rasterizes them (`frPyObjects`, `annToRLE`): no ring
+    /// at all, or a first ring of 4 numbers or fewer, is refused (pycocotools raises: a 4-number
+    /// first ring is taken for a box, fewer are "not supported"); a trailing odd coordinate is
+    /// ignored (it reads `len / 2` points); rings of fewer than 3 points draw no pixel and are
+    /// left out. Nothing left to draw is refused too.
+    static func polygons(_ rings: [[Double]]) throws -> [Polygon] {
+        guard let first = rings.first else { throw COCOGeometryError.invalid("no polygon") }
+        guard first.count > 4 else {
+            throw COCOGeometryError.invalid("polygon 0 has \(first.count / 2) points; at least 3 needed")
+        }
+        var polygons: [Polygon] = []
+        for ring in rings where ring.count >= 6 {
+            polygons.append(try Polygon(exterior: Array(ring.prefix(ring.count / 2 * 2))))
+        }
+        guard !polygons.isEmpty else {
+            throw COCOGeometryError.invalid("no polygon has 3 points or more (nothing to draw)")
+        }
+        return polygons
+    }
+
     static func check(_ size: [Int], width: Int, height: Int) throws {
         guard size == [height, width] else {
-            throw ImportError.badRecord(ImportProblem(file: "", reason: "RLE size \(size) does not match the image (\(height), \(width))"))
+            throw COCOGeometryError.invalid("RLE size \(size) does not match the image (\(height), \(width))")
         }
     }
 

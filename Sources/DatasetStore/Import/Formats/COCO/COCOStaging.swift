@@ -127,6 +127,23 @@ final class COCOStaging {
             }
         }
         var sawImages = false
+        do {
+            try read(reader, sawImages: &sawImages, insertImage: insertImage, insertAnnotation: insertAnnotation, committed: committed)
+        } catch {
+            try? db.execute(sql: "ROLLBACK")
+            throw error
+        }
+        try db.execute(sql: """
+            COMMIT;
+            CREATE INDEX images_by_id ON images(id, seq);
+            CREATE INDEX annotations_by_image ON annotations(image_id, id, seq);
+            """)
+        guard sawImages else { throw ImportError.badRecord(ImportProblem(file: path, field: "images", reason: "missing")) }
+    }
+
+    /// The streaming pass: each record decoded, checked and inserted.
+    private func read(_ reader: JSONReader, sawImages: inout Bool, insertImage: Statement, insertAnnotation: Statement,
+                      committed: () throws -> Void) throws {
         try json {
             try reader.beginObject()
             while let key = try reader.nextKey() {
@@ -172,12 +189,6 @@ final class COCOStaging {
             }
             try reader.finish()
         }
-        try db.execute(sql: """
-            COMMIT;
-            CREATE INDEX images_by_id ON images(id, seq);
-            CREATE INDEX annotations_by_image ON annotations(image_id, id, seq);
-            """)
-        guard sawImages else { throw ImportError.badRecord(ImportProblem(file: path, field: "images", reason: "missing")) }
     }
 
     /// Runs `body`, turning JSON errors into a malformed-document error with the line and column.

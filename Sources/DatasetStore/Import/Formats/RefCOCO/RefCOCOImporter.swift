@@ -220,18 +220,15 @@ public struct RefCOCOImporter: DatasetImporter {
     static func geometry(_ value: JSONValue?, width: Int, height: Int) throws -> AnnotationGeometry {
         if let polygons = value?.arrayValue {
             guard !polygons.isEmpty else { throw GeometryError.invalid("no polygon") }
-            var result: [Polygon] = []
+            var rings: [[Double]] = []
             for (index, item) in polygons.enumerated() {
                 guard let numbers = item.arrayValue, let coordinates = Optional(numbers.compactMap(\.doubleValue)),
                       coordinates.count == numbers.count else {
                     throw GeometryError.invalid("polygon \(index) is not a list of numbers")
                 }
-                guard coordinates.count >= 6, coordinates.count % 2 == 0 else {
-                    throw GeometryError.invalid("polygon \(index) has \(coordinates.count / 2) points; a polygon needs at least 3")
-                }
-                result.append(try Polygon(exterior: coordinates))
+                rings.append(coordinates)
             }
-            return .polygons(result, imageWidth: width, imageHeight: height)
+            return .polygons(try COCOSegmentation.polygons(rings), imageWidth: width, imageHeight: height)
         }
         if let rle = value, rle.objectValue != nil {
             guard let size = rle["size"]?.arrayValue, size.count == 2, let h = size[0].int64Value.flatMap({ Int(exactly: $0) }),
