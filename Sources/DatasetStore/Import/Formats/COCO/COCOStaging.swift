@@ -11,6 +11,8 @@ import Serialization
 /// temporary SQLite database (SQLite's unnamed temporary database: a file that is deleted when
 /// it is closed or the process ends, with a bounded page cache); images are then read back
 /// ordered by id, each with its annotations ordered by id. Categories are few and kept in memory.
+/// The temporary file goes where SQLite puts them (`SQLITE_TMPDIR`, else `TMPDIR`, else
+/// `/var/tmp` or `/tmp`) and takes about as much room as the JSON.
 final class COCOStaging {
     struct Image {
         var id: Int64
@@ -130,7 +132,9 @@ final class COCOStaging {
         do {
             try read(reader, sawImages: &sawImages, insertImage: insertImage, insertAnnotation: insertAnnotation, committed: committed)
         } catch {
-            try? db.execute(sql: "ROLLBACK")
+            // The staging is thrown away; just close the transaction (with journal_mode OFF a
+            // ROLLBACK is undefined).
+            try? db.execute(sql: "COMMIT")
             throw error
         }
         try db.execute(sql: """
