@@ -10,7 +10,7 @@ frPyObjects on uncompressed counts, area, toBbox), and write images and annotati
 (sqlite3), a transaction per 100 images. Ours: `lisakit import coco` (release build) into a
 fresh store, timed as a whole process. Both run as child processes (the peer is this script
 with --peer, timed inside the child after its imports), so each one's own peak resident memory
-is measured (wait4). Best of N time,
+is measured (GNU time's %M). Best of N time,
 annotations per second and the largest peak RSS printed.
 
 Run: /path/to/venv/bin/python tools/bench_import_coco.py   (needs numpy, pillow, pycocotools)
@@ -112,16 +112,17 @@ def peer_process(root, instances, db):
 
 
 def run_measured(command):
-    """Runs `command`; returns its own peak resident memory in KiB (wait4's ru_maxrss) and its stdout."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """Runs `command` under GNU time; returns its own peak resident memory in KiB and its stdout.
+
+    (wait4's ru_maxrss straight from this process would not do: a child forked from this Python
+    process starts with its high-water mark. /usr/bin/time is small, so its child's is its own.)
+    """
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile() as peak:
+        result = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%M"] + command, stdout=out, stderr=subprocess.PIPE)
+        if result.returncode != 0:
+            raise SystemExit(f"{command[0]} failed: {result.stderr.decode()}")
         out.seek(0)
-        err.seek(0)
-        if process.returncode != 0:
-            raise SystemExit(f"{command[0]} failed: {err.read().decode()}")
-        return usage.ru_maxrss, out.read().decode()
+        return int(open(peak.name).read().split()[-1]), out.read().decode()
 
 
 def best(fn, *args):
