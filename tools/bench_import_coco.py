@@ -8,7 +8,10 @@ Peer (the same work in Python with the usual libraries): load the JSON, hash and
 image's header (hashlib, PIL), turn each segmentation into RLE with pycocotools (frPyObjects /
 frPyObjects on uncompressed counts, area, toBbox), and write images and annotations to SQLite
 (sqlite3), a transaction per 100 images. Ours: `lisakit import coco` (release build) into a
-fresh store, timed as a whole process. Best of N, annotations per second printed.
+fresh store, timed as a whole process. Both run as child processes (the peer is this script
+with --peer, timed inside the child after its imports), so each one's own peak resident memory
+is measured (GNU time's %M). Best of N time,
+annotations per second and the largest peak RSS printed.
 
 Run: /path/to/venv/bin/python tools/bench_import_coco.py   (needs numpy, pillow, pycocotools)
 """
@@ -97,24 +100,52 @@ def peer(root, instances, db):
 
 def ours(root, instances, db):
     subprocess.run([LISAKIT, "init", db], check=True, capture_output=True)
-    subprocess.run([LISAKIT, "import", "coco", "--db", db, "--annotations", instances, root], check=True, capture_output=True)
+    start = time.perf_counter()
+    peak, _ = run_measured([LISAKIT, "import", "coco", "--db", db, "--annotations", instances, root])
+    return peak, time.perf_counter() - start
+
+
+def peer_process(root, instances, db):
+    """The peer in a child process; its time is the child's own (interpreter start and imports excluded)."""
+    peak, output = run_measured([sys.executable, os.path.abspath(__file__), "--peer", root, instances, db])
+    return peak, float(output)
+
+
+def run_measured(command):
+    """Runs `command` under GNU time; returns its own peak resident memory in KiB and its stdout.
+
+    (wait4's ru_maxrss straight from this process would not do: a child forked from this Python
+    process starts with its high-water mark. /usr/bin/time is small, so its child's is its own.)
+    """
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile() as peak:
+        result = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%M"] + command, stdout=out, stderr=subprocess.PIPE)
+        if result.returncode != 0:
+            raise SystemExit(f"{command[0]} failed: {result.stderr.decode()}")
+        out.seek(0)
+        return int(open(peak.name).read().split()[-1]), out.read().decode()
 
 
 def best(fn, *args):
-    times = []
+    times, peaks = [], []
     for repeat in range(REPEATS):
         with tempfile.TemporaryDirectory() as scratch:
-            start = time.perf_counter()
-            fn(*args, os.path.join(scratch, "bench.db"))
-            times.append(time.perf_counter() - start)
-    return min(times)
+            peak, seconds = fn(*args, os.path.join(scratch, "bench.db"))
+            peaks.append(peak)
+            times.append(seconds)
+    return min(times), max(peaks)
 
 
-with tempfile.TemporaryDirectory() as root:
-    instances, count = generate(root)
-    peer_seconds = best(peer, root, instances)
-    our_seconds = best(ours, root, instances)
-    print(f"COCO import, {count} annotations on {IMAGES} images (best of {REPEATS}):")
-    print(f"  peer (json + PIL + pycocotools + sqlite3): {count / peer_seconds:8.0f} annotations/s ({peer_seconds:.2f} s)")
-    print(f"  lisakit import coco:                       {count / our_seconds:8.0f} annotations/s ({our_seconds:.2f} s)")
-    print(f"  ratio (ours / peer): {peer_seconds / our_seconds:.2f}x")
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--peer":
+        start = time.perf_counter()
+        peer(*sys.argv[2:])
+        print(time.perf_counter() - start)
+        sys.exit(0)
+    with tempfile.TemporaryDirectory() as root:
+        instances, count = generate(root)
+        peer_seconds, peer_peak = best(peer_process, root, instances)
+        our_seconds, our_peak = best(ours, root, instances)
+        print(f"COCO import, {count} annotations on {IMAGES} images, {os.path.getsize(instances) / 1e6:.1f} MB of JSON (best of {REPEATS}):")
+        print(f"  peer (json + PIL + pycocotools + sqlite3): {count / peer_seconds:8.0f} annotations/s ({peer_seconds:.2f} s), peak RSS {peer_peak / 1024:.0f} MiB")
+        print(f"  lisakit import coco:                       {count / our_seconds:8.0f} annotations/s ({our_seconds:.2f} s), peak RSS {our_peak / 1024:.0f} MiB")
+        print(f"  ratio (ours / peer): {peer_seconds / our_seconds:.2f}x")

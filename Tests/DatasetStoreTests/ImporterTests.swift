@@ -83,6 +83,34 @@ struct ReasonSegImportTests {
         #expect(again.images.alreadyPresent == 4 && again.instructions.alreadyPresent == 6)
     }
 
+    @Test("shapes of 1 or 2 points become the dot or line LISA's loader draws (OpenCV, tools/reasonseg_short_shapes.py)")
+    func shortShapes() throws {
+        let fixture = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            ImporterFixtures.folder + "/reasonseg_short_shapes.json"))) as? [String: Any])
+        let store = try folder.store()
+        let root = folder.file("short")
+        try FileManager.default.createDirectory(atPath: root + "/val", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/samples/images/coffee.jpg", toPath: root + "/val/short.jpg")
+        let document = try JSONSerialization.data(withJSONObject: fixture["document"] as Any)
+        try document.write(to: URL(fileURLWithPath: root + "/val/short.json"))
+        let report = try runImport(ReasonSegImporter(), store: store, root: root)
+        let masks = try #require(fixture["masks"] as? [[String: Any]])
+        #expect(report.problemCount == 0 && report.annotations.added == masks.count, "\(report.problems)")
+        let stored = try storedAnnotations(store, sourceID: "val/short.jpg")
+        let shapes = try #require((fixture["document"] as? [String: Any])?["shapes"] as? [[String: Any]])
+        for (index, expected) in masks.enumerated() {
+            let annotation = try #require(stored["shape:\(index)"])
+            #expect(annotation.kind == "rle")
+            let rle = try decodeRLE(annotation.json)
+            let want = try RLE(height: 400, width: 600, compressedCounts: try #require(expected["counts"] as? String))
+            #expect(rle == want && rle.area == expected["area"] as? Int, "shape \(index)")
+            #expect(annotation.ignore == ((shapes[index]["label"] as? String)?.contains("ignore") ?? false))
+        }
+        // The instruction targets every non-ignore shape.
+        let targets = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM instruction_targets") }
+        #expect(targets == masks.count - 1)
+    }
+
     @Test("bad records are reported with file, record and field, and skipped; --strict stops")
     func badRecords() throws {
         let store = try folder.store()
@@ -101,7 +129,8 @@ struct ReasonSegImportTests {
         let text = report.problems.map(\.description)
         #expect(text.contains { $0.hasPrefix("train/nojson.json: missing") })
         #expect(text.contains { $0.hasPrefix("train/broken.json: field image:") && $0.contains("Premature end of JPEG file") })
-        #expect(text.contains { $0 == "val/two.json:shapes[0]: field points: a polygon needs at least 3 points, got 2" })
+        // A 2-point shape is drawn as LISA draws it (a line), not refused (see shortShapes).
+        #expect(!text.contains { $0.hasPrefix("val/two.json:shapes[0]") })
         #expect(text.contains { $0.hasPrefix("val/two.json:shapes[1]: field points:") })
         #expect(text.contains { $0 == "val/garbage.json: not a JSON object" }, "\(text)")
         #expect(text.contains { $0.contains("escape.jpg") && $0.contains("outside the dataset root") })
@@ -217,6 +246,89 @@ struct COCOImportTests {
         let badPath = try folder.write("bad.json", Array(#"{"images": [{"id": "x", "file_name": 3}]}"#.utf8))
         let error = #expect(throws: ImportError.self) { try runImport(COCOImporter(annotationsPath: badPath), store: store, root: root) }
         #expect(error?.description.hasPrefix("\(badPath): field images[0].id:") == true)
+    }
+}
+
+extension COCOImportTests {
+    /// The store's content as sorted lines (image sources, annotations with geometry and area).
+    static func digest(_ store: DatasetStore) throws -> [String] {
+        try store.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT 'i|' || s.source_id || '|' || i.sha256 FROM images i JOIN image_sources s ON s.image_id = i.id
+                UNION ALL
+                SELECT 'a|' || s.source_id || '|' || a.instance_key || '|' || ifnull(c.name, '') || '|' || a.geometry || '|' || a.area
+                       || '|' || a.is_ignore FROM annotations a JOIN image_sources s ON s.image_id = a.image_id
+                       LEFT JOIN categories c ON c.id = a.category_id
+                """).sorted()
+        }
+    }
+
+    @Test("the arrays in any order (annotations first, images unsorted, categories last) import the same")
+    func anyOrder() throws {
+        let root = try copySamples("images", into: folder, as: "order")
+        let images = #"[{"id": 2, "file_name": "chelsea.jpg", "width": 451, "height": 300}, {"id": 1, "file_name": "coffee.jpg", "width": 600, "height": 400}]"#
+        let annotations = #"""
+            [{"id": 21, "image_id": 2, "category_id": 17, "segmentation": [[100, 100, 200, 100, 150, 200]], "iscrowd": 0},
+             {"id": 10, "image_id": 1, "category_id": 47, "segmentation": [[178, 95, 195, 45, 250, 22, 320, 20]], "iscrowd": 0},
+             {"id": 20, "image_id": 2, "category_id": 17, "segmentation": {"size": [300, 451], "counts": [1000, 50, 134250]}, "iscrowd": 1},
+             {"id": 30, "image_id": 9, "category_id": 17, "segmentation": [[1, 1, 5, 1, 5, 5]], "iscrowd": 0}]
+            """#
+        let categories = #"[{"id": 47, "name": "cup"}, {"id": 17, "name": "cat"}]"#
+        let usual = try folder.write("usual.json", Array(#"{"info": {"year": 2017}, "images": \#(images), "categories": \#(categories), "annotations": \#(annotations)}"#.utf8))
+        let reordered = try folder.write("reordered.json", Array(#"{"annotations": \#(annotations),\#n "licenses": [],\#n "images": \#(images),\#n "categories": \#(categories)}"#.utf8))
+        let first = try folder.store("usual.db"), second = try folder.store("reordered.db")
+        let report = try runImport(COCOImporter(annotationsPath: usual), store: first, root: root)
+        #expect(report.images.added == 2 && report.annotations.added == 3 && report.problemCount == 0)
+        _ = try runImport(COCOImporter(annotationsPath: reordered), store: second, root: root)
+        #expect(try Self.digest(first) == Self.digest(second))
+        // Images are taken in id order, whatever the file's order (the --max-images cap keeps the lowest ids).
+        let capped = try folder.store("capped.db")
+        let session = ImportSession(store: capped, root: try DatasetRoot(folder: root), dataset: "coco", format: "coco",
+                                    options: ImportOptions(maxImages: 1))
+        try COCOImporter(annotationsPath: reordered).run(session)
+        _ = try session.finish()
+        #expect(try Self.digest(capped).filter { $0.hasPrefix("i|") }.map { $0.split(separator: "|")[1] } == ["1"])
+    }
+
+    @Test("polygons as pycocotools draws them: odd trailing coordinate ignored, rings under 3 points dropped, short first ring refused")
+    func pycocotoolsPolygonRule() throws {
+        let store = try folder.store()
+        let root = try copySamples("images", into: folder, as: "rule")
+        let text = #"""
+            {"images": [{"id": 1, "file_name": "coffee.jpg", "width": 600, "height": 400}],
+             "annotations": [
+               {"id": 1, "image_id": 1, "segmentation": [[10, 10, 50, 10, 50, 60, 7], [100, 100, 120, 120], [5, 5]]},
+               {"id": 2, "image_id": 1, "segmentation": [[10, 10, 50]]},
+               {"id": 3, "image_id": 1, "segmentation": [[1, 2, 3, 4, 5], [6, 7]]},
+               {"id": 4, "image_id": 1, "segmentation": [[1, 2, 3, 4, 5], [10, 10, 50, 10, 50, 60]]},
+               {"id": 5, "image_id": 1, "segmentation": []}]}
+            """#
+        let path = try folder.write("rule.json", Array(text.utf8))
+        let report = try runImport(COCOImporter(annotationsPath: path), store: store, root: root)
+        let stored = try storedAnnotations(store, sourceID: "1")
+        #expect(try decodePolygons(try #require(stored["coco:1"]).json).map(\.exterior) == [[10, 10, 50, 10, 50, 60]])
+        #expect(try decodePolygons(try #require(stored["coco:4"]).json).map(\.exterior) == [[10, 10, 50, 10, 50, 60]])
+        let problems = report.problems.map(\.description)
+        #expect(problems.contains { $0 == "rule.json:annotation 2: field segmentation: polygon 0 has 1 points; at least 3 needed" }, "\(problems)")
+        #expect(problems.contains { $0 == "rule.json:annotation 3: field segmentation: no polygon has 3 points or more (nothing to draw)" })
+        #expect(problems.contains { $0 == "rule.json:annotation 5: field segmentation: no polygon" })
+        #expect(report.annotations.added == 2)
+    }
+
+    @Test("malformed JSON and mistyped fields stop the import with the line and column")
+    func malformed() throws {
+        let store = try folder.store()
+        let root = try copySamples("images", into: folder, as: "bad")
+        let syntax = try folder.write("syntax.json", Array("{\"images\": [\n  {\"id\": 1, \"file_name\": \"a.jpg\"},\n  {\"id\": 2,, }\n]}".utf8))
+        let error = #expect(throws: ImportError.self) { try runImport(COCOImporter(annotationsPath: syntax), store: store, root: root) }
+        #expect(error?.description == "\(syntax): invalid JSON: unexpected ',', expected a member name (a string) (at line 3, column 12 (byte 59))")
+        let typed = try folder.write("typed.json", Array("{\"images\": [],\n \"annotations\": [\n {\"id\": 1, \"image_id\": 1.5}]}".utf8))
+        let typeError = #expect(throws: ImportError.self) { try runImport(COCOImporter(annotationsPath: typed), store: store, root: root) }
+        #expect(typeError?.description == "\(typed): field annotations[0].image_id: expected an integer, found the number 1.5 (record at line 3, column 2 (byte 34))")
+        let noImages = try folder.write("none.json", Array(#"{"annotations": []}"#.utf8))
+        let missing = #expect(throws: ImportError.self) { try runImport(COCOImporter(annotationsPath: noImages), store: store, root: root) }
+        #expect(missing?.description == "\(noImages): field images: missing")
+        #expect(try store.statistics().images.total == 0)
     }
 }
 

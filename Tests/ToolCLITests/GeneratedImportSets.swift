@@ -72,6 +72,32 @@ enum GeneratedImportSets {
         return folder.file(name)
     }
 
+    /// `count` images, two polygon annotations each, in a COCO instances JSON written the
+    /// awkward way: annotations first (in an order unrelated to their images), then images in
+    /// descending id order, categories last.
+    static func coco(count: Int, in folder: TemporaryFolder, name: String) throws -> String {
+        var images: [[String: Any]] = [], annotations: [[String: Any]] = []
+        for index in 0..<count {
+            try folder.write("\(name)/images/\(index).jpg", try jpeg(index))
+            images.append(["id": 100 + index, "file_name": "\(index).jpg", "width": 32, "height": 24])
+            for k in 0..<2 {
+                let x = Double(index % 10 + 10 * k)
+                annotations.append(["id": 7000 + 2 * index + k, "image_id": 100 + index, "category_id": 1 + k, "iscrowd": 0,
+                                    "segmentation": [[x, 2, x + 12, 3, x + 8, 20]]])
+            }
+        }
+        // A fixed permutation (a multiplicative step coprime to the count) of the annotations.
+        let step = stride(from: 7919, to: 1_000_000, by: 2).first { gcd($0, annotations.count) == 1 } ?? 1
+        let shuffled = (0..<annotations.count).map { annotations[($0 * step) % annotations.count] }
+        let text = "{\"annotations\": " + String(decoding: try JSONSerialization.data(withJSONObject: shuffled), as: UTF8.self)
+            + ",\n\"images\": " + String(decoding: try JSONSerialization.data(withJSONObject: Array(images.reversed())), as: UTF8.self)
+            + ",\n\"categories\": [{\"id\": 1, \"name\": \"left\"}, {\"id\": 2, \"name\": \"right\"}]}"
+        try folder.write("\(name)/instances.json", Array(text.utf8))
+        return folder.file(name)
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
     /// `count` images, two annotations each with one ref (two sentences) each; the refs as a protocol-2 pickle.
     static func refCOCO(count: Int, in folder: TemporaryFolder, name: String) throws -> String {
         var images: [[String: Any]] = [], annotations: [[String: Any]] = []

@@ -4,7 +4,7 @@ import GRDB
 import TestSupport
 import Testing
 
-@Suite("lisakit import openimages/scannet/refcoco: killed midway and re-run", .serialized)
+@Suite("lisakit import openimages/scannet/refcoco/coco: killed midway and re-run", .serialized)
 struct ImportKillResumeTests {
     let folder = TemporaryFolder()
 
@@ -30,21 +30,23 @@ struct ImportKillResumeTests {
     }
 
     @Test("SIGKILL during a --batch-size 1 import, then a re-run: consistent, and identical to an uninterrupted import",
-          arguments: ["openimages", "scannet", "refcoco"])
+          arguments: ["openimages", "scannet", "refcoco", "coco"])
     func killAndResume(format: String) throws {
         let count = 600
         let root: String = switch format {
         case "openimages": try GeneratedImportSets.openImages(count: count, in: folder, name: format)
         case "scannet": try GeneratedImportSets.scanNet(count: count, in: folder, name: format)
+        case "coco": try GeneratedImportSets.coco(count: count, in: folder, name: format)
         default: try GeneratedImportSets.refCOCO(count: count, in: folder, name: format)
         }
+        let source = format == "coco" ? ["--annotations", root + "/instances.json", "--images", "images", root] : [root]
         let reference = folder.file("reference.db"), db = folder.file("killed.db")
         #expect(CLI.run(["init", reference]).status == 0)
         #expect(CLI.run(["init", db]).status == 0)
-        let whole = CLI.run(["import", format, "--db", reference, "--json", root])
+        let whole = CLI.run(["import", format, "--db", reference, "--json"] + source)
         #expect(whole.status == 0, "\(whole.stderr)")
 
-        let killed = CLI.runAndKill(["import", format, "--db", db, "--batch-size", "1", root], when: CLI.imagesCommitted(db, atLeast: 40))
+        let killed = CLI.runAndKill(["import", format, "--db", db, "--batch-size", "1"] + source, when: CLI.imagesCommitted(db, atLeast: 40))
         #expect(killed.status == 128 + SIGKILL)
         let store = try DatasetStore.open(at: db)
         #expect(try store.integrityProblems().isEmpty)
@@ -56,7 +58,7 @@ struct ImportKillResumeTests {
         }
         #expect(incomplete == 0)
 
-        let rerun = CLI.run(["import", format, "--db", db, "--json", root])
+        let rerun = CLI.run(["import", format, "--db", db, "--json"] + source)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let report = try JSONDecoder().decode(ImportReport.self, from: Data(rerun.stdout.utf8))
         #expect(report.images.added == count - partial && report.images.alreadyPresent == partial)
@@ -119,5 +121,67 @@ struct ImportKillResumeTests {
         }
         // The longer CSV is 30+ MB: loaded whole it would add far more than this.
         #expect(peaks[0] > 0 && peaks[1] - peaks[0] < 12 * 1024, "peak RSS \(peaks[0]) KiB for 30k rows, \(peaks[1]) KiB for 300k rows")
+    }
+
+    /// A COCO instances JSON of `images` entries with three 60-point polygon annotations each
+    /// (annotations written first, as some exporters do), all entries naming one small JPEG:
+    /// every record is staged, rasterized and stored (one image, `images` sources).
+    static func largeCOCO(images: Int, in folder: TemporaryFolder) throws -> (root: String, json: String, bytes: Int) {
+        let root = folder.file("coco\(images)")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        _ = try folder.write("coco\(images)/shared.jpg", try GeneratedImportSets.jpeg(1, width: 64, height: 48))
+        let path = root + "/instances.json"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        var chunk = "{\"annotations\": [\n", bytes = 0
+        func flush(_ force: Bool = false) {
+            guard force || chunk.utf8.count > 1 << 16 else { return }
+            bytes += chunk.utf8.count
+            handle.write(Data(chunk.utf8))
+            chunk = ""
+        }
+        for index in 0..<images * 3 {
+            var ring: [String] = []
+            for k in 0..<60 {
+                let angle = Double(k) * Double.pi / 30, radius = 8 + Double((index + k) % 7)
+                ring.append(String(format: "%.2f,%.2f", 32 + radius * cos(angle), 24 + radius * sin(angle)))
+            }
+            chunk += (index == 0 ? "" : ",\n") + #"{"id": \#(index + 1), "image_id": \#(index / 3 + 1), "category_id": 1, "iscrowd": 0, "#
+                + #""area": 300.5, "bbox": [20, 12, 24, 24], "segmentation": [[\#(ring.joined(separator: ","))]]}"#
+            flush()
+        }
+        chunk += "],\n\"images\": [\n"
+        for index in 0..<images {
+            chunk += (index == 0 ? "" : ",\n") + #"{"id": \#(index + 1), "file_name": "shared.jpg", "width": 64, "height": 48, "license": 1}"#
+            flush()
+        }
+        chunk += "],\n\"categories\": [{\"id\": 1, \"name\": \"ring\", \"supercategory\": \"shape\"}]}\n"
+        flush(true)
+        try handle.close()
+        return (root, path, bytes)
+    }
+
+    @Test("a COCO instances JSON four times larger costs no more memory (streamed and staged, not loaded)")
+    func flatMemoryCOCO() throws {
+        var peaks: [Int] = [], sizes: [Int] = []
+        for images in [2_000, 8_000] {
+            let (root, json, bytes) = try Self.largeCOCO(images: images, in: folder)
+            let db = folder.file("coco\(images).db")
+            #expect(CLI.run(["init", db]).status == 0)
+            let result = Self.peakKiB(["import", "coco", "--db", db, "--json", "--annotations", json, root], in: folder)
+            #expect(result.status == 0)
+            let report = try JSONDecoder().decode(ImportReport.self, from: Data(result.stdout.utf8))
+            #expect(report.annotations.added == 3 * images && report.problemCount == 0, "\(report.problems.prefix(3))")
+            #expect(report.images.added == 1 && report.images.alreadyPresent == images - 1)
+            peaks.append(result.peakKiB)
+            sizes.append(bytes)
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: db)
+        }
+        // The larger JSON is ~16 MB more text (and 18k more polygons): loaded whole, or with its polygons
+        // or import units held, it would add far more than this.
+        #expect(peaks[0] > 0 && peaks[1] - peaks[0] < 8 * 1024,
+                "peak RSS \(peaks[0]) KiB for \(sizes[0]) bytes of JSON, \(peaks[1]) KiB for \(sizes[1]) bytes")
+        print("COCO import peak RSS: \(peaks[0]) KiB for \(sizes[0]) bytes of JSON, \(peaks[1]) KiB for \(sizes[1]) bytes")
     }
 }

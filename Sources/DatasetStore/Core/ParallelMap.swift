@@ -6,7 +6,11 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T) -
     if items.count <= 1 { return items.map(body) }
     let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
-    defer { results.deallocate() }
+    defer {
+        // Release the results the buffer still holds (their copies are returned below).
+        results.deinitialize()
+        results.deallocate()
+    }
     nonisolated(unsafe) let output = results
     DispatchQueue.concurrentPerform(iterations: items.count) { index in
         output[index] = body(items[index])

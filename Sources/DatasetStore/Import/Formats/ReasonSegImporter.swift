@@ -6,6 +6,8 @@ import Foundation
 /// rephrasings), `is_sentence`, and `shapes` where a label containing "ignore" is an ignore
 /// region, "flag" is skipped, and anything else is a target. Each text becomes an instruction
 /// (reasoning when `is_sentence`, else referring) targeting all the image's target shapes;
+/// shapes of 1 or 2 points (LISA's data has some) are drawn as LISA's loader draws them (a dot,
+/// a line) and stored as RLE;
 /// `explanatory/train.json` adds explanations to the matching queries.
 public struct ReasonSegImporter: DatasetImporter {
     public static let format = "reasonseg"
@@ -56,22 +58,24 @@ public struct ReasonSegImporter: DatasetImporter {
                 let label = shape.label.lowercased()
                 if label == "flag" { continue }
                 let isIgnore = label.contains("ignore")
-                guard shape.points.count >= 3 else {
+                guard !shape.points.isEmpty else {
                     try session.problem(ImportProblem(file: jsonRelative, location: "shapes[\(shape.index)]", field: "points",
-                                                      reason: "a polygon needs at least 3 points, got \(shape.points.count)"),
-                                        category: "bad shape")
+                                                      reason: "no points (OpenCV refuses an empty polygon)"), category: "bad shape")
                     continue
                 }
-                let polygon: Polygon
-                do { polygon = try Polygon(exterior: shape.points.flatMap { $0 }) } catch {
+                let geometry: AnnotationGeometry
+                do {
+                    geometry = shape.points.count >= 3
+                        ? .polygons([try Polygon(exterior: shape.points.flatMap { $0 })], imageWidth: width, imageHeight: height)
+                        : try Self.shortShape(shape, width: width, height: height, source: jsonRelative)
+                } catch {
                     try session.problem(ImportProblem(file: jsonRelative, location: "shapes[\(shape.index)]", field: "points",
-                                                      reason: error.description), category: "bad shape")
+                                                      reason: "\(error)"), category: "bad shape")
                     continue
                 }
                 let key = "shape:\(shape.index)"
-                annotations.append(ImportUnit.Annotation(
-                    key: key, category: nil, geometry: .polygons([polygon], imageWidth: width, imageHeight: height), isIgnore: isIgnore,
-                    attributesJSON: Self.attributes(label: shape.label)))
+                annotations.append(ImportUnit.Annotation(key: key, category: nil, geometry: geometry, isIgnore: isIgnore,
+                                                         attributesJSON: Self.attributes(label: shape.label)))
                 if !isIgnore { targets.append(key) }
             }
             let isSentence = document.isSentence ?? false
@@ -91,6 +95,18 @@ public struct ReasonSegImporter: DatasetImporter {
             try session.add(ImportUnit(imagePath: relative, sourceID: relative, groupKey: name, split: split,
                                        annotations: annotations, instructions: instructions, origin: jsonRelative))
         }
+    }
+
+    /// A shape of 1 or 2 points, which LISA's loader draws as it draws every shape (points cast
+    /// to int32, a closed 1-pixel `cv2.polylines`, then `cv2.fillPoly`): a dot or a line. It has
+    /// no polygon form, so it is stored as the RLE of that drawing.
+    static func shortShape(_ shape: LabelMeDocument.Shape, width: Int, height: Int, source: String) throws -> AnnotationGeometry {
+        let points = try ReasonSegRasterizer.pixelPoints(LabeledShape(label: shape.label, points: shape.points), index: shape.index,
+                                                         source: source)
+        var canvas = LabelMask(width: width, height: height)
+        OpenCVDrawing.polylines(&canvas, contours: [points], closed: true, value: 1)
+        OpenCVDrawing.fillPoly(&canvas, contours: [points], value: 1)
+        return .rle(RLE(encoding: try BinaryMask(width: width, height: height, values: canvas.values)))
     }
 
     static func attributes(label: String) -> String? {

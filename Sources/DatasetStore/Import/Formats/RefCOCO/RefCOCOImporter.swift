@@ -6,6 +6,9 @@ import Serialization
 /// (`refs(umd).p`, `refs(google).p`) — a Python pickle list of refs `{ref_id, ann_id, image_id,
 /// split, sentences: [{sent, raw, sent_id, tokens}]}` — plus the COCO `instances.json`.
 ///
+/// The refs pickle is small and read whole; `instances.json` (COCO's, hundreds of MB) is
+/// streamed, keeping only the images and annotations the refs name.
+///
 /// The pickle is read with the data-only unpickler: plain containers, numbers and strings;
 /// any other global (a pickle can name any function to call) refuses the whole file. Each
 /// referenced COCO annotation becomes an annotation (its polygons or RLE as they are), and each
@@ -45,8 +48,8 @@ public struct RefCOCOImporter: DatasetImporter {
     public func run(_ session: ImportSession) throws(ImportError) {
         let refsName = try findRefs(session)
         let refs = try readRefs(refsName, session: session)
-        let wanted = Set(refs.map(\.annID))
-        let (images, annotations, categories) = try readInstances(wantedAnnotations: wanted, session: session)
+        let (images, annotations, categories) = try readInstances(wantedImages: Set(refs.map(\.imageID)),
+                                                                  wantedAnnotations: Set(refs.map(\.annID)), session: session)
         var byImage: [Int: [Ref]] = [:]
         for ref in refs { byImage[ref.imageID, default: []].append(ref) }
         for imageID in byImage.keys.sorted() where !session.isFull {
@@ -99,35 +102,53 @@ public struct RefCOCOImporter: DatasetImporter {
         return refs
     }
 
-    private func readInstances(wantedAnnotations: Set<Int>, session: ImportSession) throws(ImportError)
-        -> ([Int: CocoImage], [Int: [String: Any]], [Int: String]) {
-        let object: Any
+    /// Streams `instances.json` (COCO's is hundreds of MB), keeping only the images and
+    /// annotations the refs name, and the categories.
+    private func readInstances(wantedImages: Set<Int>, wantedAnnotations: Set<Int>, session: ImportSession) throws(ImportError)
+        -> ([Int: CocoImage], [Int: JSONValue], [Int: String]) {
+        var images: [Int: CocoImage] = [:]
+        var annotations: [Int: JSONValue] = [:]
+        var categories: [Int: String] = [:]
         do {
-            let bytes = try FileBytes.read(try session.root.resolve(instancesFile))
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
+            let reader = try JSONReader(path: try session.root.resolve(instancesFile), displayName: instancesFile)
+            guard try reader.peekKind() == .object else {
+                throw ImportError.unreadableSource(path: instancesFile, reason: "expected a JSON object")
+            }
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
+                guard ["images", "annotations", "categories"].contains(key), try reader.peekKind() == .array else {
+                    try reader.skipValue()
+                    continue
+                }
+                try reader.beginArray()
+                while try reader.nextElement() {
+                    let record = try reader.readValue()
+                    guard let id = record["id"]?.int64Value.flatMap({ Int(exactly: $0) }) else { continue }
+                    switch key {
+                    case "images" where wantedImages.contains(id):
+                        images[id] = CocoImage(fileName: record["file_name"]?.stringValue,
+                                               width: record["width"]?.int64Value.flatMap { Int(exactly: $0) },
+                                               height: record["height"]?.int64Value.flatMap { Int(exactly: $0) })
+                    case "annotations" where wantedAnnotations.contains(id):
+                        annotations[id] = record
+                    case "categories":
+                        if let name = record["name"]?.stringValue { categories[id] = name }
+                    default: break
+                    }
+                }
+            }
+            try reader.finish()
+        } catch let error as ImportError {
+            throw error
+        } catch let error as JSONError {
+            throw .unreadableSource(path: instancesFile, reason: error.reason + (error.position.map { " (at \($0))" } ?? ""))
         } catch {
             throw .unreadableSource(path: instancesFile, reason: "\(error)")
-        }
-        guard let top = object as? [String: Any] else { throw .unreadableSource(path: instancesFile, reason: "expected a JSON object") }
-        var images: [Int: CocoImage] = [:]
-        for case let image as [String: Any] in top["images"] as? [Any] ?? [] {
-            guard let id = (image["id"] as? NSNumber)?.intValue else { continue }
-            images[id] = CocoImage(fileName: image["file_name"] as? String, width: (image["width"] as? NSNumber)?.intValue,
-                                   height: (image["height"] as? NSNumber)?.intValue)
-        }
-        var annotations: [Int: [String: Any]] = [:]
-        for case let annotation as [String: Any] in top["annotations"] as? [Any] ?? [] {
-            guard let id = (annotation["id"] as? NSNumber)?.intValue, wantedAnnotations.contains(id) else { continue }
-            annotations[id] = annotation
-        }
-        var categories: [Int: String] = [:]
-        for case let category as [String: Any] in top["categories"] as? [Any] ?? [] {
-            if let id = (category["id"] as? NSNumber)?.intValue, let name = category["name"] as? String { categories[id] = name }
         }
         return (images, annotations, categories)
     }
 
-    private func importImage(_ imageID: Int, refs: [Ref], refsName: String, image: CocoImage?, annotations: [Int: [String: Any]],
+    private func importImage(_ imageID: Int, refs: [Ref], refsName: String, image: CocoImage?, annotations: [Int: JSONValue],
                              categories: [Int: String], session: ImportSession) throws(ImportError) {
         let location = "images[id=\(imageID)]"
         let fileName = image?.fileName ?? String(format: "COCO_train2014_%012d.jpg", imageID)
@@ -166,11 +187,11 @@ public struct RefCOCOImporter: DatasetImporter {
                     continue
                 }
                 done.insert(ref.annID)
-                let categoryID = (annotation["category_id"] as? NSNumber)?.intValue
+                let categoryID = annotation["category_id"]?.int64Value.flatMap { Int(exactly: $0) }
                 let category = categoryID.map { id in ImportUnit.Category(name: categories[id] ?? "coco category \(id)", sourceID: String(id)) }
                 let mine = refs.filter { $0.annID == ref.annID }
                 let attributes: [String: Any] = ["ann_id": ref.annID, "ref_ids": mine.map(\.refID), "ref_splits": mine.map(\.split),
-                                                 "iscrowd": (annotation["iscrowd"] as? NSNumber)?.intValue ?? 0]
+                                                 "iscrowd": annotation["iscrowd"]?.int64Value.flatMap { Int(exactly: $0) } ?? 0]
                 let json = (try? JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
                 units.append(ImportUnit.Annotation(key: key, category: category, geometry: geometry, attributesJSON: json))
             }
@@ -196,32 +217,29 @@ public struct RefCOCOImporter: DatasetImporter {
     }
 
     /// A COCO segmentation: a list of polygons, or an RLE (compressed string or count list).
-    static func geometry(_ value: Any?, width: Int, height: Int) throws -> AnnotationGeometry {
-        if let polygons = value as? [Any] {
+    static func geometry(_ value: JSONValue?, width: Int, height: Int) throws -> AnnotationGeometry {
+        if let polygons = value?.arrayValue {
             guard !polygons.isEmpty else { throw GeometryError.invalid("no polygon") }
-            var result: [Polygon] = []
+            var rings: [[Double]] = []
             for (index, item) in polygons.enumerated() {
-                guard let numbers = item as? [Any], let coordinates = Optional(numbers.compactMap { ($0 as? NSNumber)?.doubleValue }),
+                guard let numbers = item.arrayValue, let coordinates = Optional(numbers.compactMap(\.doubleValue)),
                       coordinates.count == numbers.count else {
                     throw GeometryError.invalid("polygon \(index) is not a list of numbers")
                 }
-                guard coordinates.count >= 6, coordinates.count % 2 == 0 else {
-                    throw GeometryError.invalid("polygon \(index) has \(coordinates.count / 2) points; a polygon needs at least 3")
-                }
-                result.append(try Polygon(exterior: coordinates))
+                rings.append(coordinates)
             }
-            return .polygons(result, imageWidth: width, imageHeight: height)
+            return .polygons(try COCOSegmentation.polygons(rings), imageWidth: width, imageHeight: height)
         }
-        if let rle = value as? [String: Any] {
-            guard let size = rle["size"] as? [Any], size.count == 2, let h = (size[0] as? NSNumber)?.intValue,
-                  let w = (size[1] as? NSNumber)?.intValue else { throw GeometryError.invalid("RLE without a [h, w] size") }
+        if let rle = value, rle.objectValue != nil {
+            guard let size = rle["size"]?.arrayValue, size.count == 2, let h = size[0].int64Value.flatMap({ Int(exactly: $0) }),
+                  let w = size[1].int64Value.flatMap({ Int(exactly: $0) }) else { throw GeometryError.invalid("RLE without a [h, w] size") }
             guard h == height, w == width else {
                 throw GeometryError.invalid("RLE size [\(h), \(w)] is not the image's [\(height), \(width)]")
             }
-            if let counts = rle["counts"] as? String { return .rle(try RLE(height: h, width: w, compressedCounts: counts)) }
-            if let counts = rle["counts"] as? [Any] {
-                let values = counts.compactMap { ($0 as? NSNumber)?.intValue }
-                guard values.count == counts.count, values.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }) else {
+            if let counts = rle["counts"]?.stringValue { return .rle(try RLE(height: h, width: w, compressedCounts: counts)) }
+            if let counts = rle["counts"]?.arrayValue {
+                let values = counts.compactMap(\.int64Value)
+                guard values.count == counts.count, values.allSatisfy({ $0 >= 0 && $0 <= Int64(UInt32.max) }) else {
                     throw GeometryError.invalid("RLE counts are not non-negative integers")
                 }
                 return .rle(try RLE(height: h, width: w, counts: values.map { UInt32($0) }))
