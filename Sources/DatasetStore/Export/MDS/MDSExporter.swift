@@ -17,29 +17,6 @@ public struct MDSOptions: Sendable {
     }
 }
 
-/// One shard in a split's `index.json`.
-public struct MDSShard: Sendable, Codable, Equatable {
-    /// Path relative to OUT: `SPLIT/shard.NNNNN.mds`.
-    public var name: String
-    public var split: String
-    public var samples: Int
-    public var bytes: Int
-    public var sha256: String
-}
-
-/// What an MDS export wrote.
-public struct MDSReport: Sendable, Codable, Equatable {
-    public var output: String
-    public var images = 0
-    public var samples = 0
-    public var negatives = 0
-    public var multiTarget = 0
-    public var imagesWithoutInstructions = 0
-    public var bytes = 0
-    public var shards: [MDSShard] = []
-    public var samplesBySplit: [String: Int] = [:]
-}
-
 /// `lisakit export mds`: MosaicML Streaming datasets, one per split: `OUT/{split}/index.json`
 /// and `OUT/{split}/shard.NNNNN.mds` (`MDSLayout`), so `StreamingDataset(local=OUT,
 /// split="train")` reads them. One sample per (image, instruction) with the columns `image`
@@ -79,7 +56,7 @@ public struct MDSExporter {
 
     static let queueBytes = 16 << 20
 
-    public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> MDSReport {
+    public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> ShardedExportReport {
         guard options.sizeLimit >= 4096, options.sizeLimit < 1 << 32 else {
             throw .invalidOption(name: "--size-limit", reason: "must be at least 4096 and below 4 GiB (MDS offsets are 32-bit)")
         }
@@ -87,7 +64,7 @@ public struct MDSExporter {
             throw .invalidOption(name: "--mask-bits", reason: "must be 1 or 8, not \(options.maskBitDepth)")
         }
         let output = try OutputFolder(path: outputPath, overwrite: options.overwrite)
-        var report = MDSReport(output: output.path)
+        var report = ShardedExportReport(output: output.path)
         let config = MDSLayout.configJSON(sizeLimit: options.sizeLimit)
         var open: [String: OpenShard] = [:]
         var nextIndex: [String: Int] = [:]
@@ -118,7 +95,7 @@ public struct MDSExporter {
                 let bytes = file.byteCount
                 let hash = file.finalizeHash() ?? ""
                 try file.commit()
-                report.shards.append(MDSShard(name: name, split: shard.split, samples: shard.samples.count, bytes: bytes, sha256: hash))
+                report.shards.append(ExportShard(name: name, split: shard.split, samples: shard.samples.count, bytes: bytes, sha256: hash))
                 report.bytes += bytes
             } catch {
                 file.abort()

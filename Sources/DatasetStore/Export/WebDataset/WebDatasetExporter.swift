@@ -22,30 +22,6 @@ public struct WebDatasetOptions: Sendable {
     }
 }
 
-/// One shard in `manifest.json`.
-public struct WebDatasetShard: Sendable, Codable, Equatable {
-    public var name: String
-    public var split: String
-    public var samples: Int
-    public var bytes: Int
-    public var sha256: String
-}
-
-/// What a WebDataset export wrote.
-public struct WebDatasetReport: Sendable, Codable, Equatable {
-    public var output: String
-    public var images = 0
-    public var samples = 0
-    public var negatives = 0
-    /// Samples whose masks went into the JSON as RLE (several targets).
-    public var multiTarget = 0
-    /// Images without any admitted instruction (nothing to write).
-    public var imagesWithoutInstructions = 0
-    public var bytes = 0
-    public var shards: [WebDatasetShard] = []
-    public var samplesBySplit: [String: Int] = [:]
-}
-
 /// `lisakit export webdataset`: POSIX tar shards `OUT/{split}-%06d.tar`, one sample per
 /// (image, instruction): `KEY.jpg` (or `.png`; the original bytes), `KEY.json` (instruction,
 /// answer, flags, categories, provenance; several targets as COCO RLE under `masks`, ignore
@@ -83,14 +59,14 @@ public struct WebDatasetExporter {
     /// Exports. Two stages run at once (`ExportPipeline`): a producer thread reads images and
     /// builds each sample's files (JSON, mask PNG); the calling thread writes them into shards
     /// and hashes them. The queue between them holds at most `queueBytes`, so memory stays bounded.
-    public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> WebDatasetReport {
+    public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> ShardedExportReport {
         guard options.maxSamplesPerShard >= 1 else { throw .invalidOption(name: "--max-samples", reason: "must be at least 1") }
         guard options.maxBytesPerShard >= 4096 else { throw .invalidOption(name: "--max-bytes", reason: "must be at least 4096") }
         guard options.maskBitDepth == 1 || options.maskBitDepth == 8 else {
             throw .invalidOption(name: "--mask-bits", reason: "must be 1 or 8, not \(options.maskBitDepth)")
         }
         let output = try OutputFolder(path: outputPath, overwrite: options.overwrite)
-        var report = WebDatasetReport(output: output.path)
+        var report = ShardedExportReport(output: output.path)
         var open: [String: OpenShard] = [:]
         var nextIndex: [String: Int] = [:]
         let total = try stream.imageCount()
@@ -101,7 +77,7 @@ public struct WebDatasetExporter {
             let bytes = shard.file.byteCount
             let hash = shard.file.finalizeHash() ?? ""
             try shard.file.commit()
-            report.shards.append(WebDatasetShard(name: shard.name, split: shard.split, samples: shard.samples, bytes: bytes, sha256: hash))
+            report.shards.append(ExportShard(name: shard.name, split: shard.split, samples: shard.samples, bytes: bytes, sha256: hash))
             report.bytes += bytes
         }
 
