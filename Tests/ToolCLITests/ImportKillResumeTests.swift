@@ -131,7 +131,9 @@ struct ImportKillResumeTests {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         _ = try folder.write("coco\(images)/shared.jpg", try GeneratedImportSets.jpeg(1, width: 64, height: 48))
         let path = root + "/instances.json"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var chunk = "{\"annotations\": [\n", bytes = 0
         func flush(_ force: Bool = false) {
