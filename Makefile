@@ -28,8 +28,8 @@ demo: release models
 	$(RELEASE_BIN) import labelme --db $(DEMO_DIR)/lisakit.db samples/images
 	$(RELEASE_BIN) import reasonseg --db $(DEMO_DIR)/lisakit.db samples/reasonseg
 	$(RELEASE_BIN) import reasonseg --db $(DEMO_DIR)/lisakit.db samples/reasonseg
-	$(RELEASE_BIN) paraphrase --db $(DEMO_DIR)/lisakit.db --backend rules
 	@if ls $${LISAKIT_MODELS:-models}/SmolLM2-135M-Instruct/*.gguf >/dev/null 2>&1; then $(RELEASE_BIN) paraphrase --db $(DEMO_DIR)/lisakit.db --backend local --kinds reasoning --per-instruction 2 --seed 1; fi
+	$(RELEASE_BIN) paraphrase --db $(DEMO_DIR)/lisakit.db --backend rules
 	$(RELEASE_BIN) write-queries --db $(DEMO_DIR)/lisakit.db --backend rules
 	$(RELEASE_BIN) template --db $(DEMO_DIR)/lisakit.db --seed 1 --negatives 1
 	$(RELEASE_BIN) split --db $(DEMO_DIR)/lisakit.db --seed 1
