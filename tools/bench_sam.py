@@ -90,8 +90,10 @@ def compare(kind: str, args, out: Path) -> dict:
     report = {"kind": kind, "checkpoint": checkpoint, "torch": torch_report, "swift": swift}
     runs = [("default", swift)]
     # Debian's OpenBLAS falls back to its generic SSE3 kernel on CPUs it does not know (see
-    # BENCHMARKS.md, Model); then add a labelled run with the AVX-512 kernel it has.
-    if "OPENBLAS_CORETYPE" not in os.environ and swift["blas_core"].lower() == "prescott" and avx512():
+    # BENCHMARKS.md, Model); when our GEMM runs on OpenBLAS (no AVX2: LisaKit's own SGEMM is not
+    # used), add a labelled run with the AVX-512 kernel OpenBLAS has.
+    if ("OPENBLAS_CORETYPE" not in os.environ and swift.get("gemm_kernel", "openblas").lower().startswith("openblas")
+            and swift["blas_core"].lower() == "prescott" and avx512()):
         skx = run_child([args.bench, "sam", "--checkpoint", checkpoint, "--config", kind, "--image", args.image,
                          "--rounds", str(args.rounds), "--reference", reference],
                         env=dict(env, OPENBLAS_CORETYPE="SkylakeX"))
@@ -106,7 +108,10 @@ def compare(kind: str, args, out: Path) -> dict:
         ratio = torch_report["encoder_seconds"] / run["encode_seconds_best"]
         cpu_ratio = torch_report["encoder_cpu_seconds"] / run["encode_cpu_seconds"]
         total = torch_report["set_image_seconds_best"] / (run["encode_seconds_best"] + run["preprocess_seconds"])
-        print(f"  LisaKit, OpenBLAS {run['blas_core']} ({label}): encoder {run['encode_seconds_best']:.2f} s "
+        kernel = run.get("gemm_kernel", "?")
+        if kernel.lower().startswith("openblas"):
+            kernel = f"OpenBLAS {run['blas_core']}"
+        print(f"  LisaKit, GEMM {kernel} ({label}): encoder {run['encode_seconds_best']:.2f} s "
               f"({run['encode_cpu_seconds']:.1f} CPU s), "
               f"preprocess {run['preprocess_seconds'] * 1000:.1f} ms, peak RSS {run['peak_rss_gib']:.2f} GiB, "
               f"load {run['load_seconds']:.2f} s; speed-up encoder {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU, set_image {total:.2f}x; "

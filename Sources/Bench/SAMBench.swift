@@ -79,7 +79,8 @@ enum SAMBench {
             configuration = try SAMConfiguration.load(from: URL(fileURLWithPath: o.config))
         }
         var report: [String: Any] = [
-            "blas_core": BLASInfo.coreName, "workers": Parallel.coreCount,
+            "blas_core": BLASInfo.coreName, "gemm_kernel": GEMMKernel.current.description,
+            "workers": Parallel.coreCount,
             "openblas_coretype_env": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "",
             "config": o.config, "image_size": configuration.imageSize,
         ]
