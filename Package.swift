@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // OpenBLAS (cblas) from libopenblas-dev.
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
-        // SIMD kernels (GEMM micro-kernels, quantized dot products) compiled per instruction set
+        // SIMD kernels (GEMM micro-kernels, quantized dot products, SHA-256) compiled per instruction set
         // and dispatched at run time (see Sources/CKernels/include/ck_cpu.h).
         // Optimized in every configuration: SwiftPM compiles C at -O0 in debug, which left the
         // GEMM and quantized kernels 10-30x slower and made `swift test` crawl through the model

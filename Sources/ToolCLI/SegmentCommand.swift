@@ -36,27 +36,35 @@ struct SegmentCommand: AsyncParsableCommand {
     func prompt() throws -> SAMPrompt {
         var prompt = SAMPrompt()
         for (i, text) in point.enumerated() {
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0 != nil && $0!.isFinite }) else {
+            guard let parts = Self.finiteNumbers(text), parts.count == 2 || parts.count == 3 else {
                 throw ValidationError("--point #\(i + 1) '\(text)': expected x,y or x,y,label with numbers")
             }
             let label: SAMPrompt.Point.Label
-            switch parts.count == 3 ? parts[2]! : 1 {
+            switch parts.count == 3 ? parts[2] : 1 {
             case 1: label = .positive
             case 0: label = .negative
             default: throw ValidationError("--point #\(i + 1) '\(text)': label must be 1 (foreground) or 0 (background)")
             }
-            prompt.points.append(.init(x: parts[0]!, y: parts[1]!, label: label))
+            prompt.points.append(.init(x: parts[0], y: parts[1], label: label))
         }
         if let box {
-            let v = box.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard v.count == 4, v.allSatisfy({ $0 != nil && $0!.isFinite }) else {
+            guard let v = Self.finiteNumbers(box), v.count == 4 else {
                 throw ValidationError("--box '\(box)': expected x0,y0,x1,y1 with numbers")
             }
-            guard v[2]! > v[0]!, v[3]! > v[1]! else { throw ValidationError("--box '\(box)': x1 must exceed x0 and y1 exceed y0") }
-            prompt.box = .init(x0: v[0]!, y0: v[1]!, x1: v[2]!, y1: v[3]!)
+            guard v[2] > v[0], v[3] > v[1] else { throw ValidationError("--box '\(box)': x1 must exceed x0 and y1 exceed y0") }
+            prompt.box = .init(x0: v[0], y0: v[1], x1: v[2], y1: v[3])
         }
         return prompt
+    }
+
+    /// The comma-separated finite numbers of `text`, or nil if any field is not one.
+    static func finiteNumbers(_ text: String) -> [Double]? {
+        var values: [Double] = []
+        for field in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+            values.append(value)
+        }
+        return values
     }
 
     struct Candidate: Encodable { let rle: RLE; let iou: Float; let area: Int }
