@@ -18,21 +18,14 @@ enum LlamaBench {
 
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
-        var i = 0
-        func value() throws -> String {
-            i += 1
-            guard i < args.count else { throw BenchError("\(args[i - 1]) needs a value") }
-            return args[i]
-        }
-        while i < args.count {
-            switch args[i] {
+        try forEachOption(args) { name, value in
+            switch name {
             case "--model": o.model = try value()
             case "--ids": o.ids = try value()
             case "--decode": o.decode = Int(try value()) ?? 0
             case "--rounds": o.rounds = Int(try value()) ?? 0
-            default: throw BenchError("unknown option \(args[i])")
+            default: throw BenchError("unknown option \(name)")
             }
-            i += 1
         }
         guard !o.model.isEmpty, !o.ids.isEmpty else { throw BenchError("--model PATH and --ids FILE are required") }
         guard o.decode > 0, o.rounds > 0 else { throw BenchError("--decode and --rounds must be positive") }

@@ -32,21 +32,14 @@ enum MiniLMBench {
         var o = Options()
         let env = ProcessInfo.processInfo.environment
         o.model = (env["LISAKIT_MODELS"] ?? "./models") + "/all-MiniLM-L6-v2"
-        var i = 0
-        func value() throws -> String {
-            i += 1
-            guard i < args.count else { throw BenchError("\(args[i - 1]) needs a value") }
-            return args[i]
-        }
-        while i < args.count {
-            switch args[i] {
+        try forEachOption(args) { name, value in
+            switch name {
             case "--ids": o.ids = try value()
             case "--model": o.model = try value()
             case "--batch": o.batch = Int(try value()) ?? 0
             case "--rounds": o.rounds = Int(try value()) ?? 0
-            default: throw BenchError("unknown option \(args[i])")
+            default: throw BenchError("unknown option \(name)")
             }
-            i += 1
         }
         guard !o.ids.isEmpty else { throw BenchError("--ids FILE is required") }
         guard o.batch > 0, o.rounds > 0 else { throw BenchError("--batch and --rounds must be positive") }

@@ -23,23 +23,16 @@ enum SAMBench {
 
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
-        var i = 0
-        func value() throws -> String {
-            i += 1
-            guard i < args.count else { throw BenchError("\(args[i - 1]) needs a value") }
-            return args[i]
-        }
-        while i < args.count {
-            switch args[i] {
+        try forEachOption(args) { name, value in
+            switch name {
             case "--checkpoint": o.checkpoint = try value()
             case "--image": o.image = try value()
             case "--config": o.config = try value()
             case "--rounds": o.rounds = Int(try value()) ?? 0
             case "--reference": o.reference = try value()
             case "--embedding-out": o.embeddingOut = try value()
-            default: throw BenchError("unknown option \(args[i])")
+            default: throw BenchError("unknown option \(name)")
             }
-            i += 1
         }
         guard !o.checkpoint.isEmpty, !o.image.isEmpty else { throw BenchError("--checkpoint and --image are required") }
         guard o.rounds > 0 else { throw BenchError("--rounds must be positive") }

@@ -14,14 +14,8 @@ enum SAMDecoderBench {
     static func run(_ args: [String]) throws {
         var checkpoint = "", embeddingPath = "", original = (768, 1024), rounds = 10
         var folding = SAMAttentionFolding.automatic
-        var i = 0
-        func value() throws -> String {
-            i += 1
-            guard i < args.count else { throw BenchError("\(args[i - 1]) needs a value") }
-            return args[i]
-        }
-        while i < args.count {
-            switch args[i] {
+        try forEachOption(args) { name, value in
+            switch name {
             case "--checkpoint": checkpoint = try value()
             case "--embedding": embeddingPath = try value()
             case "--original":
@@ -36,9 +30,8 @@ enum SAMDecoderBench {
                 case "never": folding = .never
                 default: throw BenchError("--folding takes auto, always or never")
                 }
-            default: throw BenchError("unknown option \(args[i])")
+            default: throw BenchError("unknown option \(name)")
             }
-            i += 1
         }
         guard !checkpoint.isEmpty, !embeddingPath.isEmpty, rounds > 0 else { throw BenchError("--checkpoint and --embedding are required") }
         let config = SAMConfiguration.vitB
