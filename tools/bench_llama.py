@@ -21,20 +21,11 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+from benchlib import bench_binary  # noqa: E402  (tools/ is the script's folder)
 MODELS = pathlib.Path(os.environ.get("LISAKIT_MODELS", ROOT / "models"))
 TEXT = ("Reasoning segmentation asks a model to find the object that answers an implicit question, such as "
         "where to throw away the scraps after cooking, and to return its mask. ")
-
-
-def bench_binary(path):
-    if path:
-        return path
-    scratch = os.environ.get("LISAKIT_SCRATCH", ".build")
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "lisakit-bench"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
-    return str(pathlib.Path(out) / "lisakit-bench")
 
 
 def main():

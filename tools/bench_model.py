@@ -29,6 +29,8 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+from benchlib import bench_binary  # noqa: E402  (tools/ is the script's folder)
 FIXTURE = ROOT / "Tests/ModelTests/Fixtures/minilm/sentences.json"
 MODEL = pathlib.Path(os.environ.get("LISAKIT_MODELS", ROOT / "models")) / "all-MiniLM-L6-v2"
 
@@ -40,17 +42,6 @@ def best(rounds, fn):
         fn()
         t = min(t, time.perf_counter() - s)
     return t
-
-
-def bench_binary(path):
-    if path:
-        return path
-    scratch = os.environ.get("LISAKIT_SCRATCH", ".build")
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "lisakit-bench"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
-    return str(pathlib.Path(out) / "lisakit-bench")
 
 
 def run_ours(binary, threads, rounds, batch, coretype=None):

@@ -25,18 +25,9 @@ import numpy as np
 import torch
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+from benchlib import bench_binary  # noqa: E402  (tools/ is the script's folder)
 sys.path.insert(0, str(ROOT / "tools"))
-
-
-def bench_binary(path):
-    if path:
-        return path
-    scratch = os.environ.get("LISAKIT_SCRATCH", ".build")
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "lisakit-bench"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
-    return str(pathlib.Path(out) / "lisakit-bench")
 
 
 def main():
