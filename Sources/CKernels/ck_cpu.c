@@ -2,6 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+int ck_simd_cap(void) {
+    const char *cap = getenv("LISAKIT_SIMD");
+    if (cap == NULL) return 2;
+    if (strcmp(cap, "baseline") == 0) return 0;
+    if (strcmp(cap, "avx2") == 0) return 1;
+    return 2;
+}
+
 static int detect(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
@@ -9,14 +17,8 @@ static int detect(void) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) level = 1;
     if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
         && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) level = 2;
-    const char *cap = getenv("LISAKIT_SIMD");
-    if (cap) {
-        int limit = level;
-        if (strcmp(cap, "baseline") == 0) limit = 0;
-        else if (strcmp(cap, "avx2") == 0) limit = 1;
-        else if (strcmp(cap, "avx512") == 0) limit = 2;
-        if (limit < level) level = limit;
-    }
+    int cap = ck_simd_cap();
+    if (cap < level) level = cap;
     return level;
 #else
     return 0;

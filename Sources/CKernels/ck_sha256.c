@@ -2,6 +2,7 @@
 // The state is kept as the two vectors the instructions want (ABEF and CDGH); each 64-byte
 // block is 16 groups of 4 rounds, the message schedule extended 4 words at a time.
 #include "ck_sha256.h"
+#include "ck_cpu.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,9 +69,7 @@ static void blocks_shani(uint32_t state[8], const uint8_t *data, size_t blocks) 
 static int detect(void) {
     __builtin_cpu_init();
     if (!(__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("ssse3"))) return 0;
-    const char *cap = getenv("LISAKIT_SIMD");
-    if (cap && strcmp(cap, "baseline") == 0) return 0;
-    return 1;
+    return ck_simd_cap() > 0;
 }
 
 int ck_sha256_available(void) {
