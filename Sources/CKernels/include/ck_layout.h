@@ -1,4 +1,5 @@
-// LisaKit CKernels: layout changes of fp32 feature maps — channel planes [C, P] to pixel rows
+// LisaKit CKernels: layout changes of fp32 feature maps (and a row-wise dot product for the same
+// decoder) — channel planes [C, P] to pixel rows
 // [P, C] — fused with the elementwise add that usually comes with them (SAM's mask decoder
 // adds the dense prompt, or a per-channel "no mask" embedding, while it transposes the image
 // embedding). One add per element, so every level gives the same bits as the portable C.
@@ -18,6 +19,13 @@ extern "C" {
 /// `channels · pixels` must be below 2^31.
 void ck_planes_to_rows(const float *planes, size_t channels, size_t pixels, const float *add, const float *bias,
                        float *out, size_t p_begin, size_t p_end, int level);
+
+/// Many short dot products: out[j·ldo + r] = Σ_e x[r·k + e] · w[j·k + e] for rows r in
+/// [r_begin, r_end) and j < m (SAM's hypernetwork weights applied to every upscaled pixel: m ≤ 4
+/// masks, k = 32 channels, where a GEMM would pad m to its tile and pack all of x). Sums run in
+/// a different order per level (lane partial sums), so levels agree to rounding, not bits.
+void ck_rows_dot(const float *x, size_t k, const float *w, size_t m, float *out, size_t ldo,
+                 size_t r_begin, size_t r_end, int level);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@ import Testing
 /// The kernels behind the SAM decoder's fast path against the straightforward computations
 /// they replace, at every SIMD level this CPU has: the separable cropped bilinear resize
 /// (bit-identical to `Resize.bilinear` + crop), the planes → rows transpose with its add, the
+/// per-pixel mask logits, the
 /// transposed convolutions as row linear layers, and the postprocessing built on them.
 @Suite("SAM decoder kernels")
 struct SAMDecoderKernelTests {
@@ -50,9 +51,10 @@ struct SAMDecoderKernelTests {
 
     @Test(arguments: levels)
     func planesToRowsMatchesTranspose(level: SIMDLevel) {
-        for (channels, pixels) in [(256, 64 * 64), (20, 37), (3, 5)] {
+        for (channels, pixels) in [(256, 64 * 64), (32, 37), (20, 37), (3, 5)] {
             let planes = Self.random(channels * pixels, seed: 3), dense = Self.random(channels * pixels, seed: 4)
             let bias = Self.random(channels, seed: 5)
+            // Pixels split over the cores give each worker its own range (blocked and tail parts).
             let withBias = SAMMaskDecoder.toRows(planes, channels: channels, pixels: pixels, adding: nil, orChannelBias: bias, level: level)
             let withDense = SAMMaskDecoder.toRows(planes, channels: channels, pixels: pixels, adding: dense, orChannelBias: bias, level: level)
             var wantBias = [Float](repeating: 0, count: channels * pixels), wantDense = wantBias
@@ -64,6 +66,23 @@ struct SAMDecoderKernelTests {
             }
             #expect(withBias == wantBias, "\(channels)×\(pixels) bias at \(level)")
             #expect(withDense == wantDense, "\(channels)×\(pixels) dense at \(level)")
+        }
+    }
+
+    @Test(arguments: levels)
+    func maskLogitsMatchDotProducts(level: SIMDLevel) {
+        for (rows, channels, masks) in [(4096, 32, 3), (37, 32, 1), (19, 21, 4)] {
+            let x = Self.random(rows * channels, seed: 31), w = Self.random(masks * channels, seed: 32)
+            let got = SAMMaskDecoder.maskLogits(x, rows: rows, channels: channels, weights: w, masks: masks, level: level)
+            var worst: Double = 0
+            for j in 0..<masks {
+                for r in 0..<rows {
+                    var want: Double = 0
+                    for e in 0..<channels { want += Double(x[r * channels + e]) * Double(w[j * channels + e]) }
+                    worst = max(worst, abs(Double(got[j * rows + r]) - want))
+                }
+            }
+            #expect(worst < 1e-4, "\(rows)×\(channels)×\(masks) at \(level): \(worst)")
         }
     }
 

@@ -81,7 +81,7 @@ public struct SAMMaskDecoder: Sendable {
         var y = x.withUnsafeBufferPointer { upscale2.layer.forward($0.baseAddress!, rows: 4 * pixels) }
         y.withUnsafeMutableBufferPointer { Activation.geluErf.apply($0.baseAddress!, count: $0.count) }
 
-        // Hypernetwork weights of the selected mask tokens, then one GEMM for their logits.
+        // Hypernetwork weights of the selected mask tokens, then their logits at every upscaled pixel.
         let selected = multimask ? Array(1..<numMaskTokens) : [0]
         let reduced = upscale2.outChannels, outSide = 4 * side, outPixels = outSide * outSide
         var hyper = [Float]()
@@ -89,15 +89,7 @@ public struct SAMMaskDecoder: Sendable {
         hs.withUnsafeBufferPointer { h in
             for i in selected { hyper += hypernetworks[i](h.baseAddress! + (1 + i) * dim) }
         }
-        let blocked = [Float](unsafeUninitializedCapacity: selected.count * outPixels) { pl, n in
-            hyper.withUnsafeBufferPointer { ph in
-                y.withUnsafeBufferPointer { py in
-                    GEMM.sgemm(transB: true, m: selected.count, n: outPixels, k: reduced, a: ph.baseAddress!, lda: reduced,
-                               b: py.baseAddress!, ldb: reduced, c: pl.baseAddress!, ldc: outPixels)
-                }
-            }
-            n = selected.count * outPixels
-        }
+        let blocked = Self.maskLogits(y, rows: outPixels, channels: reduced, weights: hyper, masks: selected.count)
         let logits = Self.rasterOrder(blocked, masks: selected.count, side: side)
         let iouAll = hs.withUnsafeBufferPointer { iouHead($0.baseAddress!) }
         return SAMDecoderOutput(lowResLogits: logits, iouPredictions: selected.map { iouAll[$0] }, side: outSide)
@@ -128,6 +120,27 @@ public struct SAMMaskDecoder: Sendable {
                 }
             }
             n = channels * pixels
+        }
+    }
+
+    /// out[j, r] = weights[j] · rows[r] for `masks` weight rows and `rows` rows of `channels`
+    /// floats ([masks, rows]): a few short dot products per pixel (`ck_rows_dot`), where a GEMM
+    /// would pad the masks to its tile and pack every row.
+    static func maskLogits(_ x: [Float], rows: Int, channels: Int, weights: [Float], masks: Int,
+                           level: SIMDLevel = .current) -> [Float] {
+        precondition(x.count == rows * channels && weights.count == masks * channels, "SAMMaskDecoder.maskLogits: sizes differ")
+        return [Float](unsafeUninitializedCapacity: masks * rows) { out, n in
+            x.withUnsafeBufferPointer { px in
+                weights.withUnsafeBufferPointer { pw in
+                    let (sx, sw, so) = (SendablePointer(UnsafeMutablePointer(mutating: px.baseAddress!)),
+                                        SendablePointer(UnsafeMutablePointer(mutating: pw.baseAddress!)), SendablePointer(out.baseAddress!))
+                    Parallel.forRanges(rows, grain: 4096) { range in
+                        ck_rows_dot(sx.base, channels, sw.base, masks, so.base, rows, range.lowerBound, range.upperBound,
+                                    Int32(level.rawValue))
+                    }
+                }
+            }
+            n = masks * rows
         }
     }
 
