@@ -23,7 +23,8 @@ public struct SAMTwoWayTransformer: Sendable {
     public func callAsFunction(tokens: [Float], image: consuming [Float], imagePE: [Float],
                                folding: SAMAttentionFolding = .automatic) -> (tokens: [Float], image: [Float]) {
         var queries = tokens, keys = image
-        var scratch = [Float](repeating: 0, count: keys.count)
+        // keys + PE, written by every user before it is read: no need to zero 4 MB per prompt.
+        var scratch = [Float](unsafeUninitializedCapacity: keys.count) { _, n in n = keys.count }
         for block in blocks {
             block.apply(queries: &queries, keys: &keys, queryPE: tokens, keyPE: imagePE, scratch: &scratch, folding: folding)
         }
