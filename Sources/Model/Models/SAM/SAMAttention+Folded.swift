@@ -7,7 +7,7 @@
 /// - tokens → image: scoresₕ = (Qₕ·Wkₕ)·Xᵀ (the key bias shifts a row uniformly: softmax drops
 ///   it), and softmaxₕ·(X·Wvₕᵀ + bv) = (softmaxₕ·X)·Wvₕᵀ + bv (softmax rows sum to 1);
 /// - image → tokens: scoresₕ = X·(Wqₕᵀ·Kₕᵀ) + bqₕ·Kₕᵀ, and Σₕ softmaxₕ·(Vₕ·Woₕᵀ) + bo replaces the
-///   per-head values and the output projection.
+///   per-head values and the output projection (added straight onto the residual).
 /// Used by `SAMTwoWayBlock`/`SAMTwoWayTransformer` as `SAMAttentionFolding` says.
 extension SAMAttention {
     /// True when folding the projections through `tokens` rows costs less than projecting the image.
@@ -30,7 +30,7 @@ extension SAMAttention {
             }
         }
         // S = softmax(A · kᵀ / √d)  → [H·nq, np]
-        var s = [Float](repeating: 0, count: rows * np)
+        var s = [Float](unsafeUninitializedCapacity: rows * np) { _, n in n = rows * np }   // beta = 0: written, not read
         a.withUnsafeBufferPointer { pa in
             s.withUnsafeMutableBufferPointer { ps in
                 GEMM.sgemm(transB: true, m: rows, n: np, k: c, alpha: 1 / Float(d).squareRoot(), a: pa.baseAddress!, lda: c,
@@ -62,8 +62,12 @@ extension SAMAttention {
         return mixed.withUnsafeBufferPointer { outProj.forward($0.baseAddress!, rows: nq) }
     }
 
-    /// The image attends to the tokens: `q` [np, C] image + PE, `k` [nk, C] tokens + PE, `v` [nk, C] tokens.
-    func foldedImageToTokens(q: UnsafePointer<Float>, queries np: Int, k: UnsafePointer<Float>, v: UnsafePointer<Float>, keys nk: Int) -> [Float] {
+    /// The image attends to the tokens, the result added to `out` [np, C] (the residual stream):
+    /// `q` [np, C] image + PE, `k` [nk, C] tokens + PE, `v` [nk, C] tokens. The output bias rides
+    /// on head 0's rows of G (its softmax weights sum to 1), so one GEMM with beta = 1 does
+    /// out += S · G + bo without a temporary the size of the image.
+    func foldedImageToTokens(q: UnsafePointer<Float>, queries np: Int, k: UnsafePointer<Float>, v: UnsafePointer<Float>, keys nk: Int,
+                             addingTo out: UnsafeMutablePointer<Float>) {
         let c = embedDim, ci = internalDim, d = ci / heads, cols = heads * nk
         let kp = kProj.forward(k, rows: nk), vp = vProj.forward(v, rows: nk)   // [nk, Ci]
         // B[:, h·nk + j] = Wq[h rows]ᵀ · Kp[j, h]  → [C, H·nk];  bias[h·nk + j] = bq[h] · Kp[j, h]
@@ -89,38 +93,41 @@ extension SAMAttention {
         }
         // S = softmax per head of (q · B + bias) / √d  → [np, H·nk]
         let scale = 1 / Float(d).squareRoot()
-        var s = [Float](repeating: 0, count: np * cols)
+        let scaledBias = bias.map { $0 * scale }
+        var s = [Float](unsafeUninitializedCapacity: np * cols) { ps, n in
+            scaledBias.withUnsafeBufferPointer { sb in
+                for r in 0..<np { (ps.baseAddress! + r * cols).update(from: sb.baseAddress!, count: cols) }
+            }
+            n = np * cols
+        }
         s.withUnsafeMutableBufferPointer { ps in
-            for r in 0..<np { for j in 0..<cols { ps[r * cols + j] = bias[j] * scale } }
             b.withUnsafeBufferPointer { pb in
                 GEMM.sgemm(m: np, n: cols, k: c, alpha: scale, a: q, lda: c, b: pb.baseAddress!, ldb: cols, beta: 1,
                            c: ps.baseAddress!, ldc: cols)
             }
             Softmax.rows(ps.baseAddress!, rows: np * heads, cols: nk)
         }
-        // G[h·nk + j, :] = Vp[j, h] · Wo[:, h cols]ᵀ  → [H·nk, C]; out = S · G + bo
+        // G[h·nk + j, :] = Vp[j, h] · Wo[:, h cols]ᵀ (+ bo for h = 0)  → [H·nk, C]; out += S · G
         var g = [Float](repeating: 0, count: cols * c)
+        if let bo = outProj.bias?.scalars {
+            for j in 0..<nk { for e in 0..<c { g[j * c + e] = bo[e] } }
+        }
         outProj.weight.withUnsafeFloats { wo in
             vp.withUnsafeBufferPointer { pv in
                 g.withUnsafeMutableBufferPointer { pg in
                     for h in 0..<heads {
                         GEMM.sgemm(transB: true, m: nk, n: c, k: d, a: pv.baseAddress! + h * d, lda: ci,
-                                   b: wo.baseAddress! + h * d, ldb: ci, c: pg.baseAddress! + h * nk * c, ldc: c, parallel: false)
+                                   b: wo.baseAddress! + h * d, ldb: ci, beta: h == 0 ? 1 : 0, c: pg.baseAddress! + h * nk * c, ldc: c,
+                                   parallel: false)
                     }
                 }
             }
         }
-        var out = [Float](repeating: 0, count: np * c)
-        let bo = outProj.bias?.scalars
-        out.withUnsafeMutableBufferPointer { po in
-            if let bo { for r in 0..<np { for j in 0..<c { po[r * c + j] = bo[j] } } }
-            s.withUnsafeBufferPointer { ps in
-                g.withUnsafeBufferPointer { pg in
-                    GEMM.sgemm(m: np, n: c, k: cols, a: ps.baseAddress!, lda: cols, b: pg.baseAddress!, ldb: c,
-                               beta: bo == nil ? 0 : 1, c: po.baseAddress!, ldc: c)
-                }
+        s.withUnsafeBufferPointer { ps in
+            g.withUnsafeBufferPointer { pg in
+                GEMM.sgemm(m: np, n: c, k: cols, a: ps.baseAddress!, lda: cols, b: pg.baseAddress!, ldb: c,
+                           beta: 1, c: out, ldc: c)
             }
         }
-        return out
     }
 }

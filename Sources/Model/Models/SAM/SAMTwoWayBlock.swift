@@ -71,29 +71,43 @@ public struct SAMTwoWayBlock: Sendable {
         SAMBuffers.add(out, into: &queries)
         queries.withUnsafeMutableBufferPointer { norm3.apply($0.baseAddress!, rows: nq) }
 
-        // (4) The image attends to the tokens (keys + PE is unchanged since step 2).
+        // (4) The image attends to the tokens (keys + PE is unchanged since step 2); the folded
+        // form adds its result onto `keys` directly.
         q = SAMBuffers.sum(queries, queryPE)
-        let foldI2T = folding.folds(imageToToken, tokens: nq)
-        out = scratch.withUnsafeBufferPointer { pk in
-            q.withUnsafeBufferPointer { pq in
-                queries.withUnsafeBufferPointer {
-                    foldI2T ? imageToToken.foldedImageToTokens(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: $0.baseAddress!, keys: nq)
-                        : imageToToken(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: $0.baseAddress!, keys: nq)
+        if folding.folds(imageToToken, tokens: nq) {
+            scratch.withUnsafeBufferPointer { pk in
+                q.withUnsafeBufferPointer { pq in
+                    queries.withUnsafeBufferPointer { pv in
+                        keys.withUnsafeMutableBufferPointer {
+                            imageToToken.foldedImageToTokens(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: pv.baseAddress!, keys: nq,
+                                                             addingTo: $0.baseAddress!)
+                        }
+                    }
                 }
             }
+        } else {
+            out = scratch.withUnsafeBufferPointer { pk in
+                q.withUnsafeBufferPointer { pq in
+                    queries.withUnsafeBufferPointer {
+                        imageToToken(q: pk.baseAddress!, queries: nk, k: pq.baseAddress!, v: $0.baseAddress!, keys: nq)
+                    }
+                }
+            }
+            SAMBuffers.add(out, into: &keys)
         }
-        SAMBuffers.add(out, into: &keys)
         keys.withUnsafeMutableBufferPointer { norm4.apply($0.baseAddress!, rows: nk) }
     }
 }
 
-/// Elementwise helpers over equally long float buffers.
+/// Elementwise helpers over equally long float buffers; long ones are split over the cores.
 enum SAMBuffers {
+    static let grain = 1 << 16
+
     static func sum(_ a: [Float], _ b: [Float]) -> [Float] {
         precondition(a.count == b.count, "SAMBuffers.sum: \(a.count) vs \(b.count)")
         return [Float](unsafeUninitializedCapacity: a.count) { out, n in
             a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
-                for i in 0..<a.count { out[i] = pa[i] + pb[i] }
+                add(pa.baseAddress!, pb.baseAddress!, into: out.baseAddress!, count: a.count)
             } }
             n = a.count
         }
@@ -103,7 +117,7 @@ enum SAMBuffers {
         precondition(a.count == b.count && out.count == a.count, "SAMBuffers.sum: sizes differ")
         out.withUnsafeMutableBufferPointer { po in
             a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
-                for i in 0..<a.count { po[i] = pa[i] + pb[i] }
+                add(pa.baseAddress!, pb.baseAddress!, into: po.baseAddress!, count: a.count)
             } }
         }
     }
@@ -111,7 +125,16 @@ enum SAMBuffers {
     static func add(_ b: [Float], into a: inout [Float]) {
         precondition(a.count == b.count, "SAMBuffers.add: \(a.count) vs \(b.count)")
         a.withUnsafeMutableBufferPointer { pa in b.withUnsafeBufferPointer { pb in
-            for i in 0..<pb.count { pa[i] += pb[i] }
+            add(pa.baseAddress!, pb.baseAddress!, into: pa.baseAddress!, count: pa.count)
         } }
+    }
+
+    /// out[i] = a[i] + b[i]; `out` may equal `a`.
+    static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        let (pa, pb, po) = (SendablePointer(UnsafeMutablePointer(mutating: a)), SendablePointer(UnsafeMutablePointer(mutating: b)),
+                            SendablePointer(out))
+        Parallel.forRanges(count, grain: grain) { range in
+            for i in range { po.base[i] = pa.base[i] + pb.base[i] }
+        }
     }
 }

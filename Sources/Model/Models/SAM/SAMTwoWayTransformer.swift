@@ -19,11 +19,12 @@ public struct SAMTwoWayTransformer: Sendable {
 
     /// Runs the transformer: `tokens` [nq, C] (also their positional encoding), `image` [nk, C]
     /// (image embedding plus dense prompt, pixel rows), `imagePE` [nk, C]. Returns the updated
-    /// tokens and image rows.
-    public func callAsFunction(tokens: [Float], image: [Float], imagePE: [Float],
+    /// tokens and image rows. `image` is consumed: the caller's last use hands its storage over.
+    public func callAsFunction(tokens: [Float], image: consuming [Float], imagePE: [Float],
                                folding: SAMAttentionFolding = .automatic) -> (tokens: [Float], image: [Float]) {
         var queries = tokens, keys = image
-        var scratch = [Float](repeating: 0, count: keys.count)
+        // keys + PE, written by every user before it is read: no need to zero 4 MB per prompt.
+        var scratch = [Float](unsafeUninitializedCapacity: keys.count) { _, n in n = keys.count }
         for block in blocks {
             block.apply(queries: &queries, keys: &keys, queryPE: tokens, keyPE: imagePE, scratch: &scratch, folding: folding)
         }
