@@ -10,12 +10,14 @@ import Testing
 struct PackedGEMMTests {
     typealias Problem = SGEMMTests.Problem
 
-    /// (m, n, k): tiny, m and n off the 12×32 / 6×16 tiles (m = 10 leaves a 2-row second group
-    /// in the 8-row transposes of A's packing), k over one and several K blocks (256 / 384),
-    /// n over an L2 column block, m over a row block (3072: B packed once for both blocks).
+    /// (m, n, k): tiny, m and n off the 12×32 / 6×16 tiles, k over one and several K blocks
+    /// (256 / 384), n over an L2 column block, m over a row block (3072: B packed once for both
+    /// blocks). Up to 4 column panels (128 columns for AVX-512, 64 for AVX2) a row-major A is
+    /// read in place by the direct kernels; wider products pack A through 8×8 transposes, where
+    /// m = 10 and 23 leave partial second groups of rows (8 + 2, 12 + 8 + 3) and k = 37 a tail.
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (3, 5, 7), (10, 33, 17), (13, 31, 9), (12, 32, 384), (20, 40, 64), (97, 101, 389),
-        (37, 65, 1031), (25, 1000, 20), (3100, 20, 8), (3100, 70, 20),
+        (37, 65, 1031), (25, 1000, 20), (3100, 20, 8), (3100, 70, 20), (10, 300, 37), (23, 257, 50),
     ]
 
     /// Elements of `got` (m×n, row stride `ldc`) outside the reference bound, and the first.
