@@ -1,4 +1,5 @@
-// SGEMM micro-kernels: one MR×NR tile of C from packed panels, broadcast-FMA in registers.
+// SGEMM micro-kernels: one MR×NR tile of C from packed panels (or, for the direct kernels, from
+// A in place and a packed panel of B), broadcast-FMA in registers.
 // Each is compiled for its instruction set with __attribute__((target)); the driver calls one
 // only after checking the CPU (ck_sgemm_supported).
 #include "ck_sgemm_internal.h"

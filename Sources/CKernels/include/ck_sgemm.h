@@ -9,7 +9,9 @@
 // (micro-panels of MR rows of A and NR columns of B, K blocked to KC), and a register-blocked
 // micro-kernel computes an MR×NR tile of C with broadcast-FMA: 12×32 with zmm registers for
 // AVX-512, 6×16 with ymm for AVX2+FMA. Edges are zero-padded in the panels and written back
-// with masked stores.
+// with masked stores. Each K block of op(B) is packed once per call (once per load with
+// ck_sgemm_pack_b / ck_sgemm_packed, for weights and attention heads); products with at most 4
+// column panels and a row-major A read A in place (direct kernels) instead of packing it.
 #ifndef LISAKIT_CK_SGEMM_H
 #define LISAKIT_CK_SGEMM_H
 
