@@ -452,6 +452,7 @@ int ck_sgemm_packed(int level, int transA, long m, long nc, long k, float alpha,
 int ck_sgemm_packed_column(int level, long k, long n, const float *bp, long j, float *dst) {
     const ck_kernel *K = kernel_of(level);
     if (!K || k < 0 || n < 0 || j < 0 || j >= n) return -1;
+    if (k == 0) return 0;
     const int NR = K->nr;
     long panels = round_up(n, NR) / NR;
     long kcMax = kc_block(K, k);

@@ -146,6 +146,9 @@ struct PackedGEMMTests {
                 GEMM.sgemm(m: 2, a: nanA, lda: 1, b: empty, beta: 0, c: cp.baseAddress!, ldc: 2)
             }
             #expect(c == [0, 0, 0, 0], "\(kernel) k = 0")
+            var nothing: [Float] = [7]
+            nothing.withUnsafeMutableBufferPointer { empty.column(1, into: $0.baseAddress!) }
+            #expect(nothing == [7], "\(kernel) column of a k = 0 matrix writes nothing")
         }
     }
 
