@@ -7,7 +7,9 @@ import Model
 /// Times `GEMM.sgemm` (split over `LISAKIT_THREADS` workers) with every kernel this CPU can run
 /// — ours at each SIMD level and OpenBLAS with the CPU kernel it picked — and prints one JSON
 /// object: the kernel `GEMM.sgemm` uses by default, OpenBLAS's core name, and GFLOP/s per shape
-/// and kernel (best of --rounds, each round repeating the product for ≥ 0.1 GFLOP).
+/// and kernel (best of --rounds, each round repeating the product for ≥ 0.1 GFLOP). For our
+/// kernels `<kernel>_packed_b` is the same product with B prepacked (`PackedMatrix`, packing
+/// not timed), as the model weights and attention heads run.
 enum SGEMMBench {
     static func run(_ args: [String]) throws {
         var rounds = 3
@@ -53,6 +55,23 @@ enum SGEMMBench {
                     }
                 }
                 row[key(kernel)] = flops / bestTime / 1e9
+                if kernel == .openBLAS { continue }
+                // The same product with B packed once beforehand (PackedMatrix: weights, attention heads).
+                let packed = b.withUnsafeBufferPointer { bp in
+                    PackedMatrix(kernel: kernel, transB: s.transB, k: s.k, n: s.n, b: bp.baseAddress!, ldb: s.transB ? s.k : s.n)
+                }
+                bestTime = .infinity
+                c.withUnsafeMutableBufferPointer { cp in
+                    for _ in 0...rounds {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        for _ in 0..<repeats {
+                            GEMM.sgemm(m: s.m, a: a, lda: s.k, b: packed, c: cp.baseAddress!, ldc: s.n)
+                        }
+                        let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
+                        bestTime = min(bestTime, t)
+                    }
+                }
+                row[key(kernel) + "_packed_b"] = flops / bestTime / 1e9
             }
             results.append(row)
         }

@@ -7,6 +7,11 @@
 typedef void (*ck_micro_kernel)(long kc, const float *ap, const float *bp, float *c, long ldc,
                                 int mr, int nr, float alpha, float beta);
 
+/// The same tile with A read in place (row-major, row stride lda) instead of from a packed
+/// panel: rows at or past mr are never stored (their loads repeat row mr − 1).
+typedef void (*ck_direct_kernel)(long kc, const float *a, long lda, const float *bp, float *c, long ldc,
+                                 int mr, int nr, float alpha, float beta);
+
 /// A level's register tile and cache blocks.
 typedef struct {
     int mr, nr;      // register tile: rows of A × columns of B
@@ -15,6 +20,7 @@ typedef struct {
     long nbMax;      // upper bound when it is known (the block takes half of L2)
     long mb;         // rows of the packed MB×KC block of op(A) (L3)
     ck_micro_kernel kernel;
+    ck_direct_kernel direct;  // for products with few column panels, where packing A cannot pay off
 } ck_kernel;
 
 extern const ck_kernel ck_sgemm_avx2;

@@ -1,4 +1,5 @@
-// SGEMM micro-kernels: one MR×NR tile of C from packed panels, broadcast-FMA in registers.
+// SGEMM micro-kernels: one MR×NR tile of C from packed panels (or, for the direct kernels, from
+// A in place and a packed panel of B), broadcast-FMA in registers.
 // Each is compiled for its instruction set with __attribute__((target)); the driver calls one
 // only after checking the CPU (ck_sgemm_supported).
 #include "ck_sgemm_internal.h"
@@ -31,6 +32,53 @@ static void kernel_12x32(long kc, const float *restrict a, const float *restrict
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16), t;
         ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7) ROW(8) ROW(9) ROW(10) ROW(11)
         a += 12;
+        b += 32;
+    }
+#undef ROW
+    const __mmask16 k0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
+    const __mmask16 k1 = nr >= 32 ? (__mmask16)0xFFFF : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1);
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#define STORE(i)                                                                   \
+    if (i < mr) {                                                                  \
+        float *r = c + (long)(i) * ldc;                                            \
+        __m512 x0 = _mm512_mul_ps(va, c##i##_0), x1 = _mm512_mul_ps(va, c##i##_1); \
+        if (beta != 0) {                                                           \
+            x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k0, r), x0);            \
+            x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k1, r + 16), x1);       \
+        }                                                                          \
+        _mm512_mask_storeu_ps(r, k0, x0);                                          \
+        _mm512_mask_storeu_ps(r + 16, k1, x1);                                     \
+    }
+    STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
+    STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)
+#undef STORE
+}
+
+// The 12×32 tile with A read in place: row i at a + i·lda (rows past mr repeat row mr − 1, so
+// every load stays inside A; their accumulators are never stored). Used where B has only a
+// few column panels (attention's S·V: 64 columns), so each element of A feeds only a few FMAs
+// and packing it would cost a quarter of the product.
+TARGET_AVX512
+static void kernel_12x32_direct(long kc, const float *restrict a, long lda, const float *restrict b,
+                                float *restrict c, long ldc, int mr, int nr, float alpha, float beta) {
+    for (int i = 0; i < mr; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+    }
+#define RP(i) const float *restrict a##i = a + (long)((i) < mr ? (i) : mr - 1) * lda;
+    RP(0) RP(1) RP(2) RP(3) RP(4) RP(5) RP(6) RP(7) RP(8) RP(9) RP(10) RP(11)
+#undef RP
+#define Z(i) __m512 c##i##_0 = _mm512_setzero_ps(), c##i##_1 = _mm512_setzero_ps();
+    Z(0) Z(1) Z(2) Z(3) Z(4) Z(5) Z(6) Z(7) Z(8) Z(9) Z(10) Z(11)
+#undef Z
+#define ROW(i)                                             \
+    t = _mm512_set1_ps(a##i[p]);                           \
+    c##i##_0 = _mm512_fmadd_ps(t, b0, c##i##_0);           \
+    c##i##_1 = _mm512_fmadd_ps(t, b1, c##i##_1);
+#pragma clang loop unroll_count(4)
+    for (long p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16), t;
+        ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7) ROW(8) ROW(9) ROW(10) ROW(11)
         b += 32;
     }
 #undef ROW
@@ -113,13 +161,74 @@ static void kernel_6x16(long kc, const float *restrict a, const float *restrict 
     }
 }
 
+// The 6×16 tile with A read in place (see kernel_12x32_direct).
+TARGET_AVX2
+static void kernel_6x16_direct(long kc, const float *restrict a, long lda, const float *restrict b,
+                               float *restrict c, long ldc, int mr, int nr, float alpha, float beta) {
+    for (int i = 0; i < mr; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 8), _MM_HINT_T0);
+    }
+#define RP(i) const float *restrict a##i = a + (long)((i) < mr ? (i) : mr - 1) * lda;
+    RP(0) RP(1) RP(2) RP(3) RP(4) RP(5)
+#undef RP
+#define Z(i) __m256 c##i##_0 = _mm256_setzero_ps(), c##i##_1 = _mm256_setzero_ps();
+    Z(0) Z(1) Z(2) Z(3) Z(4) Z(5)
+#undef Z
+#define ROW(i)                                             \
+    t = _mm256_broadcast_ss(a##i + p);                        \
+    c##i##_0 = _mm256_fmadd_ps(t, b0, c##i##_0);           \
+    c##i##_1 = _mm256_fmadd_ps(t, b1, c##i##_1);
+#pragma clang loop unroll_count(4)
+    for (long p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), t;
+        ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+        b += 16;
+    }
+#undef ROW
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    if (nr == 16) {
+#define STORE(i)                                                                   \
+    if (i < mr) {                                                                  \
+        float *r = c + (long)(i) * ldc;                                            \
+        __m256 x0 = _mm256_mul_ps(va, c##i##_0), x1 = _mm256_mul_ps(va, c##i##_1); \
+        if (beta != 0) {                                                           \
+            x0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(r), x0);                      \
+            x1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(r + 8), x1);                  \
+        }                                                                          \
+        _mm256_storeu_ps(r, x0);                                                   \
+        _mm256_storeu_ps(r + 8, x1);                                               \
+    }
+        STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
+#undef STORE
+    } else {
+        // Partial width: lane masks (maskload reads nothing from masked-off lanes).
+        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr), lanes);
+        const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr - 8), lanes);
+#define STORE(i)                                                                   \
+    if (i < mr) {                                                                  \
+        float *r = c + (long)(i) * ldc;                                            \
+        __m256 x0 = _mm256_mul_ps(va, c##i##_0), x1 = _mm256_mul_ps(va, c##i##_1); \
+        if (beta != 0) {                                                           \
+            x0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(r, m0), x0);               \
+            x1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(r + 8, m1), x1);           \
+        }                                                                          \
+        _mm256_maskstore_ps(r, m0, x0);                                            \
+        _mm256_maskstore_ps(r + 8, m1, x1);                                        \
+    }
+        STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
+#undef STORE
+    }
+}
+
 // Blocks: KC = 384 keeps a 12×384 panel of A (18 KiB) in a 32–48 KiB L1 while 32-wide panels of
 // B stream from L2; the KC×NB block of B takes half the L2 (measured at run time; nb is the
 // fallback). AVX2 parts have smaller L1/L2 (Haswell: 32 KiB / 256 KiB): KC = 256.
-const ck_kernel ck_sgemm_avx512 = {12, 32, 384, 320, 1536, 3072, kernel_12x32};
-const ck_kernel ck_sgemm_avx2 = {6, 16, 256, 160, 1536, 3072, kernel_6x16};
+const ck_kernel ck_sgemm_avx512 = {12, 32, 384, 320, 1536, 3072, kernel_12x32, kernel_12x32_direct};
+const ck_kernel ck_sgemm_avx2 = {6, 16, 256, 160, 1536, 3072, kernel_6x16, kernel_6x16_direct};
 
 #else
-const ck_kernel ck_sgemm_avx512 = {1, 1, 1, 1, 1, 1, 0};
-const ck_kernel ck_sgemm_avx2 = {1, 1, 1, 1, 1, 1, 0};
+const ck_kernel ck_sgemm_avx512 = {1, 1, 1, 1, 1, 1, 0, 0};
+const ck_kernel ck_sgemm_avx2 = {1, 1, 1, 1, 1, 1, 0, 0};
 #endif

@@ -7,10 +7,14 @@ public enum GEMM {
     /// OpenBLAS runs single-threaded; `sgemm` splits large products over `Parallel` itself.
     /// OpenBLAS's own pool busy-waits between calls, which on a shared 2-core machine took
     /// a third of the time and fought with the attention workers (measured with perf).
-    private static let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
+    static let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
 
     /// Products below this many multiply-adds stay on one core.
     static let parallelThreshold = 1 << 18
+
+    /// Row splits with at most this many rows per worker pack B once for all workers (above
+    /// it each worker's own packing of B is under ~1 % of its share).
+    static let sharedPackRows = 1024
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions.
     /// `transA`: A is stored k×m; `transB`: B is stored n×k (PyTorch `Linear.weight` layout).
@@ -63,7 +67,13 @@ public enum GEMM {
         let pb = SendablePointer(UnsafeMutablePointer(mutating: b))
         let pc = SendablePointer(c)
         if m >= n {
-            // Rows of op(A) and C.
+            // Rows of op(A) and C. With few rows per worker, packing B would be a large part of
+            // each worker's share: pack it once (split over the workers) and share it.
+            if kernel != .openBLAS, m / Parallel.coreCount <= sharedPackRows, k * n >= 1 << 14 {
+                let packed = PackedMatrix(kernel: kernel, transB: transB, k: k, n: n, b: b, ldb: ldb)
+                sgemm(transA: transA, m: m, alpha: alpha, a: a, lda: lda, b: packed, beta: beta, c: c, ldc: ldc)
+                return
+            }
             Parallel.forRanges(m, grain: 16) { r in
                 let aPart = transA ? pa.base + r.lowerBound : pa.base + r.lowerBound * lda
                 call(kernel, transA, transB, r.count, n, k, alpha, aPart, lda, pb.base, ldb, beta, pc.base + r.lowerBound * ldc, ldc)

@@ -3,10 +3,7 @@ extension LinearLayer {
     /// (for models that keep activations in plain buffers and reuse them between calls).
     public func forward(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         if rows == 0 { return }
-        weight.withUnsafeFloats { w in
-            GEMM.linear(x, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!, outFeatures: outFeatures,
-                        bias: bias?.scalars, into: out)
-        }
+        GEMM.linear(x, rows: rows, weight: packed, bias: bias?.scalars, into: out)
     }
 
     /// `forward` into a new array.

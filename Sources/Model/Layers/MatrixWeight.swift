@@ -33,27 +33,27 @@ extension MatrixWeight {
     }
 }
 
-/// A dense weight matrix held as a `Tensor` [out, in] (fp32, or f16/bf16 widened once at init
-/// so that every product runs on OpenBLAS without a per-call conversion).
+/// A dense weight matrix [out, in] (fp32, or f16/bf16 widened once at init) held only in the
+/// SGEMM kernel's packed layout (`PackedMatrix`, op(B) = weightᵀ): products skip the per-call
+/// packing and the model stays resident once. Rows (embedding lookups of a tied table) are
+/// read back from the packed panels.
 public struct DenseMatrixWeight: MatrixWeight {
-    public let weight: Tensor
-    public var outFeatures: Int { weight.shape[0] }
-    public var inFeatures: Int { weight.shape[1] }
+    /// The weight packed for `GEMMKernel.current` (k = inFeatures, n = outFeatures).
+    public let packed: PackedMatrix
+    public var outFeatures: Int { packed.n }
+    public var inFeatures: Int { packed.k }
 
     public init(_ weight: Tensor) {
         precondition(weight.rank == 2, "DenseMatrixWeight: weight must be [out, in], got \(weight.shape)")
-        self.weight = weight.contiguous()
+        packed = PackedMatrix(weight: weight)
     }
 
     public func multiply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-        weight.withUnsafeFloats { w in
-            GEMM.linear(x, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!, outFeatures: outFeatures,
-                        bias: nil, into: y)
-        }
+        GEMM.linear(x, rows: rows, weight: packed, bias: nil, into: y)
     }
 
     public func row(_ index: Int, into out: UnsafeMutablePointer<Float>) {
         precondition(index >= 0 && index < outFeatures, "DenseMatrixWeight: row \(index) outside 0..<\(outFeatures)")
-        weight.withUnsafeFloats { w in out.update(from: w.baseAddress! + index * inFeatures, count: inFeatures) }
+        packed.column(index, into: out)
     }
 }

@@ -134,10 +134,7 @@ public struct BertModel: Sendable {
         let h = config.hiddenSize, i = config.intermediateSize
         let total = ranges.last?.upperBound ?? 0
         // Q, K, V for all tokens in one GEMM.
-        layer.qkv.weight.withUnsafeFloats { w in
-            GEMM.linear(hidden, rows: total, inFeatures: h, weight: w.baseAddress!, outFeatures: 3 * h,
-                        bias: layer.qkv.bias?.scalars, into: qkv)
-        }
+        layer.qkv.forward(hidden, rows: total, into: qkv)
         // Attention per (sequence, head), spread over the cores.
         let jobs = ranges.count * heads
         let qp = SendablePointer(qkv), cp = SendablePointer(context)
@@ -157,10 +154,7 @@ public struct BertModel: Sendable {
         addProjection(layer.attentionOutput, input: context, rows: total, onto: hidden)
         layer.attentionNorm.apply(hidden, rows: total)
         // Feed-forward.
-        layer.intermediate.weight.withUnsafeFloats { w in
-            GEMM.linear(hidden, rows: total, inFeatures: h, weight: w.baseAddress!, outFeatures: i,
-                        bias: layer.intermediate.bias?.scalars, into: inter)
-        }
+        layer.intermediate.forward(hidden, rows: total, into: inter)
         activation.apply(inter, count: total * i)
         addProjection(layer.output, input: inter, rows: total, onto: hidden)
         layer.outputNorm.apply(hidden, rows: total)
@@ -177,9 +171,6 @@ public struct BertModel: Sendable {
                 }
             }
         }
-        linear.weight.withUnsafeFloats { w in
-            GEMM.sgemm(transB: true, m: rows, n: outF, k: inF, a: input, lda: inF, b: w.baseAddress!, ldb: inF,
-                       beta: 1, c: residual, ldc: outF)
-        }
+        GEMM.sgemm(m: rows, a: input, lda: inF, b: linear.packed, beta: 1, c: residual, ldc: outF)
     }
 }

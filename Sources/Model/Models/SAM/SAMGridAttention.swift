@@ -33,18 +33,25 @@ enum SAMGridAttention {
     /// Attention output of one head for the queries of grid rows `rows` (all keys), written to
     /// `out` (rows of stride `ldo`, starting at the block's first query). `relH`/`relW` are the
     /// block's relative terms from `relativeTerms` (nil without relative positions).
-    /// `scores` needs rows.count·width·height·width floats.
+    /// `scores` needs rows.count·width·height·width floats. `packed` holds the head's Kᵀ
+    /// (headDim × keys) and V (keys × headDim) packed once for all of its query blocks; without
+    /// it each product packs them itself.
     static func attendRows(
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, ld: Int,
         height: Int, width: Int, headDim: Int, scale: Float, rows: Range<Int>,
         relH: UnsafePointer<Float>?, relW: UnsafePointer<Float>?,
-        out: UnsafeMutablePointer<Float>, ldo: Int, scores: UnsafeMutablePointer<Float>
+        out: UnsafeMutablePointer<Float>, ldo: Int, scores: UnsafeMutablePointer<Float>,
+        packed: PackedHead? = nil
     ) {
         let keys = height * width
         let queries = rows.count * width
         let q0 = rows.lowerBound * width
-        GEMM.sgemm(transB: true, m: queries, n: keys, k: headDim, alpha: scale,
-                   a: q + q0 * ld, lda: ld, b: k, ldb: ld, c: scores, ldc: keys, parallel: false)
+        if let packed {
+            GEMM.sgemm(m: queries, alpha: scale, a: q + q0 * ld, lda: ld, b: packed.keysT, c: scores, ldc: keys, parallel: false)
+        } else {
+            GEMM.sgemm(transB: true, m: queries, n: keys, k: headDim, alpha: scale,
+                       a: q + q0 * ld, lda: ld, b: k, ldb: ld, c: scores, ldc: keys, parallel: false)
+        }
         let vectorWidth = width / 8 * 8
         for r in 0..<queries {
             let row = scores + r * keys
@@ -64,7 +71,26 @@ enum SAMGridAttention {
             }
             Softmax.rowSIMD(row, keys)
         }
-        GEMM.sgemm(m: queries, n: headDim, k: keys, a: scores, lda: keys, b: v, ldb: ld,
-                   c: out, ldc: ldo, parallel: false)
+        if let packed {
+            GEMM.sgemm(m: queries, a: scores, lda: keys, b: packed.values, c: out, ldc: ldo, parallel: false)
+        } else {
+            GEMM.sgemm(m: queries, n: headDim, k: keys, a: scores, lda: keys, b: v, ldb: ld,
+                       c: out, ldc: ldo, parallel: false)
+        }
+    }
+
+    /// One head's keys and values packed as the right operands of its two products, shared by
+    /// all of its query blocks (and the threads running them).
+    struct PackedHead: Sendable {
+        /// Kᵀ: headDim × keys.
+        let keysT: PackedMatrix
+        /// V: keys × headDim.
+        let values: PackedMatrix
+
+        /// Packs the head whose keys and values are rows of stride `ld` at `k` and `v`.
+        init(k: UnsafePointer<Float>, v: UnsafePointer<Float>, ld: Int, keys: Int, headDim: Int) {
+            keysT = PackedMatrix(transB: true, k: headDim, n: keys, b: k, ldb: ld)
+            values = PackedMatrix(transB: false, k: keys, n: headDim, b: v, ldb: ld)
+        }
     }
 }

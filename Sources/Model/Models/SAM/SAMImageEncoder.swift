@@ -8,9 +8,17 @@
 /// every projection is one GEMM over all tokens; windows are gathered from the fused QKV rows
 /// (padding rows carry the QKV bias, as Meta's zero-padded tokens do after the projection) and
 /// only real rows are written back. Immutable after init and safe to share between threads.
+///
+/// The projection matrices (patch embedding, QKV, output projection, MLP, neck 1×1 conv) are
+/// packed once at init for the SGEMM kernel (`PackedMatrix`) and their fp32 checkpoint copies
+/// dropped, so products skip per-call packing and the model stays resident once, not twice.
 public final class SAMImageEncoder: Sendable {
     public let configuration: SAMConfiguration
-    public let weights: SAMImageEncoderWeights
+    /// The checkpoint's norms, biases, position embeddings, relative position tables and the
+    /// 3×3 neck conv. The matrices held packed in `packed` are empty tensors here.
+    let weights: SAMImageEncoderWeights
+    /// The packed projection matrices (op(B) = weightᵀ of each `nn.Linear` / 1×1 conv).
+    private let packed: PackedWeights
     /// Per block: the expanded relative position tables (rows × rows × head_dim per axis).
     private let tables: [RelativeTables?]
 
@@ -19,28 +27,51 @@ public final class SAMImageEncoder: Sendable {
         var w: [Float]
     }
 
+    struct PackedWeights: Sendable {
+        struct Block: Sendable {
+            let qkv: PackedMatrix, proj: PackedMatrix, mlp1: PackedMatrix, mlp2: PackedMatrix
+        }
+        /// [c, 3·p·p]: the patch conv as a product over patches laid out (channel, row, column).
+        let patchEmbed: PackedMatrix
+        /// [prompt_embed_dim, c]: the neck's 1×1 conv.
+        let neckConv1: PackedMatrix
+        let blocks: [Block]
+    }
+
     /// Checks `weights` against `configuration` (every shape) and prepares the relative
     /// position tables (interpolated when a table's length differs from 2·size − 1).
-    public init(configuration: SAMConfiguration, weights: SAMImageEncoderWeights) throws {
+    /// The weights are consumed: each matrix's fp32 tensor is released as soon as it is packed
+    /// (when the caller holds no other copy), which keeps the peak of loading near one model.
+    public init(configuration: SAMConfiguration, weights: consuming SAMImageEncoderWeights) throws {
         try configuration.validate(path: "SAM image encoder configuration")
         try Self.check(weights, configuration)
         self.configuration = configuration
-        var w = weights
+        var w = consume weights
+        let empty = Tensor(zeros: [0])
+        func pack(_ t: inout Tensor) -> PackedMatrix {
+            let m = PackedMatrix(weight: t.reshaped([t.shape[0], t.count / max(1, t.shape[0])]))
+            t = empty
+            return m
+        }
+        let patchEmbed = pack(&w.patchEmbedWeight)
+        let neckConv1 = pack(&w.neckConv1)
+        var packedBlocks: [PackedWeights.Block] = []
         func f32(_ t: Tensor) -> Tensor { t.contiguous() }
-        w.patchEmbedWeight = f32(w.patchEmbedWeight); w.patchEmbedBias = f32(w.patchEmbedBias); w.posEmbed = f32(w.posEmbed)
-        w.neckConv1 = f32(w.neckConv1); w.neckConv2 = f32(w.neckConv2)
+        w.patchEmbedBias = f32(w.patchEmbedBias); w.posEmbed = f32(w.posEmbed)
+        w.neckConv2 = f32(w.neckConv2)
         w.neckNorm1Weight = f32(w.neckNorm1Weight); w.neckNorm1Bias = f32(w.neckNorm1Bias)
         w.neckNorm2Weight = f32(w.neckNorm2Weight); w.neckNorm2Bias = f32(w.neckNorm2Bias)
         var tables: [RelativeTables?] = []
         for i in w.blocks.indices {
             var b = w.blocks[i]
             b.norm1Weight = f32(b.norm1Weight); b.norm1Bias = f32(b.norm1Bias)
-            b.qkvWeight = f32(b.qkvWeight); b.qkvBias = f32(b.qkvBias)
-            b.projWeight = f32(b.projWeight); b.projBias = f32(b.projBias)
+            b.qkvBias = f32(b.qkvBias); b.projBias = f32(b.projBias)
             b.norm2Weight = f32(b.norm2Weight); b.norm2Bias = f32(b.norm2Bias)
-            b.mlp1Weight = f32(b.mlp1Weight); b.mlp1Bias = f32(b.mlp1Bias)
-            b.mlp2Weight = f32(b.mlp2Weight); b.mlp2Bias = f32(b.mlp2Bias)
+            b.mlp1Bias = f32(b.mlp1Bias); b.mlp2Bias = f32(b.mlp2Bias)
             w.blocks[i] = b
+            packedBlocks.append(PackedWeights.Block(qkv: pack(&w.blocks[i].qkvWeight), proj: pack(&w.blocks[i].projWeight),
+                                                    mlp1: pack(&w.blocks[i].mlp1Weight), mlp2: pack(&w.blocks[i].mlp2Weight)))
+            b = w.blocks[i]
             if let h = b.relPosH, let rw = b.relPosW {
                 let size = Self.isGlobal(i, configuration) ? configuration.embeddingSize : configuration.encoderWindowSize
                 tables.append(RelativeTables(h: SAMRelativePosition.expanded(h, size: size),
@@ -51,6 +82,7 @@ public final class SAMImageEncoder: Sendable {
         }
         self.weights = w
         self.tables = tables
+        packed = PackedWeights(patchEmbed: patchEmbed, neckConv1: neckConv1, blocks: packedBlocks)
     }
 
     /// Loads the image encoder from a checkpoint file or folder (layout detected).
@@ -113,10 +145,7 @@ public final class SAMImageEncoder: Sendable {
                 }
             }
         }
-        weights.patchEmbedWeight.withUnsafeFloats { w in
-            GEMM.linear(patches, rows: n, inFeatures: k, weight: w.baseAddress!, outFeatures: c,
-                        bias: weights.patchEmbedBias.scalars, into: x)
-        }
+        GEMM.linear(patches, rows: n, weight: packed.patchEmbed, bias: weights.patchEmbedBias.scalars, into: x)
         weights.posEmbed.withUnsafeFloats { pos in
             for i in 0..<(n * c) { x[i] += pos[i] }
         }
@@ -130,21 +159,18 @@ public final class SAMImageEncoder: Sendable {
         let eps = Float(cfg.layerNormEps)
         let hidden = b.mlp1Bias.count
         layerNorm(x, b.norm1Weight, b.norm1Bias, eps, into: xn, rows: n, cols: c)
-        b.qkvWeight.withUnsafeFloats { w in
-            GEMM.linear(xn, rows: n, inFeatures: c, weight: w.baseAddress!, outFeatures: 3 * c, bias: b.qkvBias.scalars, into: qkv)
-        }
+        let p = packed.blocks[index]
+        GEMM.linear(xn, rows: n, weight: p.qkv, bias: b.qkvBias.scalars, into: qkv)
         if Self.isGlobal(index, cfg) {
             globalAttention(qkv, tables: tables[index], into: attn)
         } else {
             windowAttention(qkv, qkvBias: b.qkvBias, tables: tables[index], into: attn)
         }
-        addLinear(attn, rows: n, inFeatures: c, weight: b.projWeight, bias: b.projBias, onto: x)
+        addLinear(attn, rows: n, weight: p.proj, bias: b.projBias, onto: x)
         layerNorm(x, b.norm2Weight, b.norm2Bias, eps, into: xn, rows: n, cols: c)
-        b.mlp1Weight.withUnsafeFloats { w in
-            GEMM.linear(xn, rows: n, inFeatures: c, weight: w.baseAddress!, outFeatures: hidden, bias: b.mlp1Bias.scalars, into: mlp)
-        }
+        GEMM.linear(xn, rows: n, weight: p.mlp1, bias: b.mlp1Bias.scalars, into: mlp)
         Activation.geluErf.apply(mlp, count: n * hidden)
-        addLinear(mlp, rows: n, inFeatures: hidden, weight: b.mlp2Weight, bias: b.mlp2Bias, onto: x)
+        addLinear(mlp, rows: n, weight: p.mlp2, bias: b.mlp2Bias, onto: x)
     }
 
     private func layerNorm(_ x: UnsafePointer<Float>, _ gamma: Tensor, _ beta: Tensor, _ eps: Float,
@@ -157,7 +183,7 @@ public final class SAMImageEncoder: Sendable {
     }
 
     /// y += a · weightᵀ + bias (the residual add fused into the GEMM with beta = 1).
-    private func addLinear(_ a: UnsafePointer<Float>, rows: Int, inFeatures: Int, weight: Tensor, bias: Tensor,
+    private func addLinear(_ a: UnsafePointer<Float>, rows: Int, weight: PackedMatrix, bias: Tensor,
                            onto y: UnsafeMutablePointer<Float>) {
         let out = bias.count
         bias.withUnsafeFloats { bv in
@@ -169,10 +195,7 @@ public final class SAMImageEncoder: Sendable {
                 }
             }
         }
-        weight.withUnsafeFloats { w in
-            GEMM.sgemm(transB: true, m: rows, n: out, k: inFeatures, a: a, lda: inFeatures, b: w.baseAddress!, ldb: inFeatures,
-                       beta: 1, c: y, ldc: out)
-        }
+        GEMM.sgemm(m: rows, a: a, lda: weight.k, b: weight, beta: 1, c: y, ldc: out)
     }
 
     /// Attention over all tokens, head by head in blocks of query rows.
@@ -204,7 +227,13 @@ public final class SAMImageEncoder: Sendable {
             }
         }
         defer { relH?.base.deallocate(); relW?.base.deallocate() }
-        let rowsPerBlock = max(1, 128 / e)
+        // Each head's Kᵀ and V packed once for all of its query blocks.
+        let packedHeads = (0..<heads).map { h in
+            SAMGridAttention.PackedHead(k: pq.base + c + h * hd, v: pq.base + 2 * c + h * hd, ld: ld, keys: n, headDim: hd)
+        }
+        // About 128 queries per block (the scores stay near L2), rounded to whole grid rows and,
+        // when it costs at most one more row, to a multiple of the kernel's 12-row register tile.
+        let rowsPerBlock = Self.queryRowsPerBlock(gridWidth: e)
         let blocksPerHead = (e + rowsPerBlock - 1) / rowsPerBlock
         Parallel.forRanges(heads * blocksPerHead) { range in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * e * n)
@@ -217,9 +246,17 @@ public final class SAMImageEncoder: Sendable {
                     q: pq.base + h * hd, k: pq.base + c + h * hd, v: pq.base + 2 * c + h * hd, ld: ld,
                     height: e, width: e, headDim: hd, scale: scale, rows: rows,
                     relH: relH.map { UnsafePointer($0.base + offset) }, relW: relW.map { UnsafePointer($0.base + offset) },
-                    out: po.base + rows.lowerBound * e * c + h * hd, ldo: c, scores: scores)
+                    out: po.base + rows.lowerBound * e * c + h * hd, ldo: c, scores: scores, packed: packedHeads[h])
             }
         }
+    }
+
+    /// Grid rows per query block of global attention: ⌊128 / width⌋ (at least 1), or one more
+    /// when that makes the block's queries a multiple of 12 (no partly empty 12-row panel in
+    /// either product).
+    static func queryRowsPerBlock(gridWidth e: Int) -> Int {
+        let rows = max(1, 128 / e)
+        return (rows * e) % 12 != 0 && ((rows + 1) * e) % 12 == 0 ? rows + 1 : rows
     }
 
     /// Attention within non-overlapping windows of the grid padded to a multiple of the window.
@@ -290,13 +327,11 @@ public final class SAMImageEncoder: Sendable {
     /// channels-first for the 3×3 conv and the last LayerNorm2d.
     private func neck(_ x: UnsafePointer<Float>) -> Tensor {
         let cfg = configuration
-        let e = cfg.embeddingSize, c = cfg.encoderEmbedDim, n = e * e, o = cfg.promptEmbedDim
+        let e = cfg.embeddingSize, n = e * e, o = cfg.promptEmbedDim
         let eps = Float(cfg.layerNormEps)
         let y = UnsafeMutablePointer<Float>.allocate(capacity: n * o)
         defer { y.deallocate() }
-        weights.neckConv1.withUnsafeFloats { w in
-            GEMM.linear(x, rows: n, inFeatures: c, weight: w.baseAddress!, outFeatures: o, bias: nil, into: y)
-        }
+        GEMM.linear(x, rows: n, weight: packed.neckConv1, bias: nil, into: y)
         layerNorm(y, weights.neckNorm1Weight, weights.neckNorm1Bias, eps, into: y, rows: n, cols: o)
         let planes = Tensor(shape: [1, o, e, e]) { out in
             let src = SendablePointer(y), dst = SendablePointer(out.baseAddress!)
