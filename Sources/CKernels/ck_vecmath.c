@@ -248,24 +248,46 @@ T512 static void layernorm_row16(const float *x, long n, const float *g, const f
     }
 }
 
-/// 16 pixels (k of them live) of a channels-first map: stats down the channel planes.
-T512 static void layernorm_channels16(float *x, long channels, long stride, __mmask16 k, const float *g,
-                                      const float *b, float eps) {
+/// Pixels per block of the channel layer norm: each pass streams a contiguous 1 KiB segment of
+/// every plane against per-pixel sums held in L1. (Walking one vector of pixels down all planes
+/// instead strides by the plane size, often a power of two: every load falls in one cache set.)
+#define LN2D_BLOCK 256
+
+/// `n` (≤ LN2D_BLOCK) pixels of a channels-first map: mean and biased variance over the planes.
+T512 static void layernorm_channels_block16(float *x, long channels, long stride, long n, const float *g,
+                                            const float *b, float eps) {
+    float mean[LN2D_BLOCK] __attribute__((aligned(64))), inv[LN2D_BLOCK] __attribute__((aligned(64)));
     const __m512 scale = _mm512_set1_ps(1.0f / (float)channels);
-    __m512 m = _mm512_setzero_ps();
-    for (long c = 0; c < channels; c++) m = _mm512_add_ps(m, _mm512_maskz_loadu_ps(k, x + c * stride));
-    m = _mm512_mul_ps(m, scale);
-    __m512 v = _mm512_setzero_ps();
-    for (long c = 0; c < channels; c++) {
-        __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, x + c * stride), m);
-        v = _mm512_fmadd_ps(d, d, v);
+    for (long i = 0; i < n; i += 16) {
+        _mm512_store_ps(mean + i, _mm512_setzero_ps());
+        _mm512_store_ps(inv + i, _mm512_setzero_ps());
     }
-    __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.0f),
-                               _mm512_sqrt_ps(_mm512_fmadd_ps(v, scale, _mm512_set1_ps(eps))));
+    for (long c = 0; c < channels; c++) {
+        const float *p = x + c * stride;
+        for (long i = 0; i < n; i += 16)
+            _mm512_store_ps(mean + i, _mm512_add_ps(_mm512_load_ps(mean + i), _mm512_maskz_loadu_ps(tail16(n - i), p + i)));
+    }
+    for (long i = 0; i < n; i += 16) _mm512_store_ps(mean + i, _mm512_mul_ps(_mm512_load_ps(mean + i), scale));
+    for (long c = 0; c < channels; c++) {
+        const float *p = x + c * stride;
+        for (long i = 0; i < n; i += 16) {
+            __mmask16 k = tail16(n - i);
+            __m512 d = _mm512_maskz_sub_ps(k, _mm512_maskz_loadu_ps(k, p + i), _mm512_load_ps(mean + i));
+            _mm512_store_ps(inv + i, _mm512_fmadd_ps(d, d, _mm512_load_ps(inv + i)));
+        }
+    }
+    for (long i = 0; i < n; i += 16) {
+        __m512 v = _mm512_fmadd_ps(_mm512_load_ps(inv + i), scale, _mm512_set1_ps(eps));
+        _mm512_store_ps(inv + i, _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_sqrt_ps(v)));
+    }
     for (long c = 0; c < channels; c++) {
         float *p = x + c * stride;
-        __m512 y = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, p), m), inv);
-        _mm512_mask_storeu_ps(p, k, _mm512_fmadd_ps(y, _mm512_set1_ps(g[c]), _mm512_set1_ps(b[c])));
+        const __m512 gc = _mm512_set1_ps(g[c]), bc = _mm512_set1_ps(b[c]);
+        for (long i = 0; i < n; i += 16) {
+            __mmask16 k = tail16(n - i);
+            __m512 y = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), _mm512_load_ps(mean + i)), _mm512_load_ps(inv + i));
+            _mm512_mask_storeu_ps(p + i, k, _mm512_fmadd_ps(y, gc, bc));
+        }
     }
 }
 
@@ -504,24 +526,40 @@ T256 static void layernorm_row8(const float *x, long n, const float *g, const fl
     }
 }
 
-T256 static void layernorm_channels8(float *x, long channels, long stride, long live, const float *g,
-                                     const float *b, float eps) {
-    const __m256i k = tail8(live);
+T256 static void layernorm_channels_block8(float *x, long channels, long stride, long n, const float *g,
+                                           const float *b, float eps) {
+    float mean[LN2D_BLOCK] __attribute__((aligned(32))), inv[LN2D_BLOCK] __attribute__((aligned(32)));
     const __m256 scale = _mm256_set1_ps(1.0f / (float)channels);
-    __m256 m = _mm256_setzero_ps();
-    for (long c = 0; c < channels; c++) m = _mm256_add_ps(m, _mm256_maskload_ps(x + c * stride, k));
-    m = _mm256_mul_ps(m, scale);
-    __m256 v = _mm256_setzero_ps();
-    for (long c = 0; c < channels; c++) {
-        __m256 d = _mm256_sub_ps(_mm256_maskload_ps(x + c * stride, k), m);
-        v = _mm256_fmadd_ps(d, d, v);
+    for (long i = 0; i < n; i += 8) {
+        _mm256_store_ps(mean + i, _mm256_setzero_ps());
+        _mm256_store_ps(inv + i, _mm256_setzero_ps());
     }
-    __m256 inv = _mm256_div_ps(_mm256_set1_ps(1.0f),
-                               _mm256_sqrt_ps(_mm256_fmadd_ps(v, scale, _mm256_set1_ps(eps))));
+    // Lanes past n load 0 (maskload) and are never stored.
+    for (long c = 0; c < channels; c++) {
+        const float *p = x + c * stride;
+        for (long i = 0; i < n; i += 8)
+            _mm256_store_ps(mean + i, _mm256_add_ps(_mm256_load_ps(mean + i), _mm256_maskload_ps(p + i, tail8(n - i))));
+    }
+    for (long i = 0; i < n; i += 8) _mm256_store_ps(mean + i, _mm256_mul_ps(_mm256_load_ps(mean + i), scale));
+    for (long c = 0; c < channels; c++) {
+        const float *p = x + c * stride;
+        for (long i = 0; i < n; i += 8) {
+            __m256 d = _mm256_sub_ps(_mm256_maskload_ps(p + i, tail8(n - i)), _mm256_load_ps(mean + i));
+            _mm256_store_ps(inv + i, _mm256_fmadd_ps(d, d, _mm256_load_ps(inv + i)));
+        }
+    }
+    for (long i = 0; i < n; i += 8) {
+        __m256 v = _mm256_fmadd_ps(_mm256_load_ps(inv + i), scale, _mm256_set1_ps(eps));
+        _mm256_store_ps(inv + i, _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_sqrt_ps(v)));
+    }
     for (long c = 0; c < channels; c++) {
         float *p = x + c * stride;
-        __m256 y = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(p, k), m), inv);
-        _mm256_maskstore_ps(p, k, _mm256_fmadd_ps(y, _mm256_set1_ps(g[c]), _mm256_set1_ps(b[c])));
+        const __m256 gc = _mm256_set1_ps(g[c]), bc = _mm256_set1_ps(b[c]);
+        for (long i = 0; i < n; i += 8) {
+            __m256i k = tail8(n - i);
+            __m256 y = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(p + i, k), _mm256_load_ps(mean + i)), _mm256_load_ps(inv + i));
+            _mm256_maskstore_ps(p + i, k, _mm256_fmadd_ps(y, gc, bc));
+        }
     }
 }
 
@@ -609,13 +647,15 @@ int ck_layernorm_channels(int level, float *x, long channels, long pixels, long 
     if (channels <= 0 || pixels <= 0) return level;
 #if CK_VEC_X86
     if (level == 2) {
-        for (long p = 0; p < pixels; p += 16)
-            layernorm_channels16(x + p, channels, stride, tail16(pixels - p), gamma, beta, eps);
+        for (long p = 0; p < pixels; p += LN2D_BLOCK)
+            layernorm_channels_block16(x + p, channels, stride, pixels - p < LN2D_BLOCK ? pixels - p : LN2D_BLOCK,
+                                       gamma, beta, eps);
         return 2;
     }
     if (level == 1) {
-        for (long p = 0; p < pixels; p += 8)
-            layernorm_channels8(x + p, channels, stride, pixels - p, gamma, beta, eps);
+        for (long p = 0; p < pixels; p += LN2D_BLOCK)
+            layernorm_channels_block8(x + p, channels, stride, pixels - p < LN2D_BLOCK ? pixels - p : LN2D_BLOCK,
+                                      gamma, beta, eps);
         return 1;
     }
 #endif
