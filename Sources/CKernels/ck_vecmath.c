@@ -198,6 +198,45 @@ T512 static void softmax_relpos_row16(float *row, const float *rh, const float *
     softmax_finish16(row, n, m);
 }
 
+/// The same for grids of at most 16×16 keys (SAM's 14×14 windows), on the flattened row: lane
+/// (kh, kw) of each 16-wide vector takes relH[kh] + relW[kw] by permuting the two term vectors
+/// with index tables built once per call. Whole-vector stores, so the exp pass that reloads
+/// them forwards from the store buffer (the per-kh masked stores of the general path do not).
+T512 static void softmax_relpos_small16(float *scores, long rows, const float *rel_h, const float *rel_w, long height,
+                                        long width) {
+    const long n = height * width, vectors = (n + 15) / 16;
+    __m512i ih[16], iw[16];
+    for (long v = 0; v < vectors; v++) {
+        int hh[16], ww[16];
+        for (long l = 0; l < 16; l++) {
+            long f = v * 16 + l < n ? v * 16 + l : n - 1;
+            hh[l] = (int)(f / width);
+            ww[l] = (int)(f % width);
+        }
+        ih[v] = _mm512_loadu_si512(hh);
+        iw[v] = _mm512_loadu_si512(ww);
+    }
+    for (long r = 0; r < rows; r++) {
+        float *x = scores + r * n;
+        const __m512 rh = _mm512_maskz_loadu_ps(tail16(height), rel_h + r * height);
+        const __m512 rw = _mm512_maskz_loadu_ps(tail16(width), rel_w + r * width);
+        __m512 m0 = _mm512_set1_ps(-INFINITY);
+        for (long v = 0; v < vectors; v++) {
+            __mmask16 k = tail16(n - v * 16);
+            __m512 bias = _mm512_add_ps(_mm512_permutexvar_ps(ih[v], rh), _mm512_permutexvar_ps(iw[v], rw));
+            __m512 s = _mm512_add_ps(_mm512_maskz_loadu_ps(k, x + v * 16), bias);
+            _mm512_mask_storeu_ps(x + v * 16, k, s);
+            m0 = _mm512_mask_max_ps(m0, k, m0, s);
+        }
+        float m = _mm512_reduce_max_ps(m0);
+        if (m == -INFINITY) {
+            memset(x, 0, (size_t)n * sizeof(float));
+            continue;
+        }
+        softmax_finish16(x, n, m);
+    }
+}
+
 #define MAP16(name, f)                                                                  \
     T512 static void name(float *x, long n) {                                           \
         long i = 0;                                                                     \
@@ -592,6 +631,10 @@ int ck_softmax_relpos_rows(int level, float *scores, long rows, const float *rel
     level = ck_vec_level(level);
     const long keys = height * width;
 #if CK_VEC_X86
+    if (level == 2 && height <= 16 && width <= 16) {
+        softmax_relpos_small16(scores, rows, rel_h, rel_w, height, width);
+        return 2;
+    }
     if (level == 2) {
         for (long r = 0; r < rows; r++)
             softmax_relpos_row16(scores + r * keys, rel_h + r * height, rel_w + r * width, height, width);
