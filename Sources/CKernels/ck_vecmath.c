@@ -569,21 +569,30 @@ T256 static void layernorm_channels_block8(float *x, long channels, long stride,
                                            const float *b, float eps) {
     float mean[LN2D_BLOCK] __attribute__((aligned(32))), inv[LN2D_BLOCK] __attribute__((aligned(32)));
     const __m256 scale = _mm256_set1_ps(1.0f / (float)channels);
+    // Whole vectors with plain loads and stores (AVX2's masked moves are slow); the last
+    // n mod 8 pixels through maskload (0 in the dead lanes, never stored) and maskstore.
+    const long full = n / 8 * 8;
+    const __m256i k = tail8(n - full);
     for (long i = 0; i < n; i += 8) {
         _mm256_store_ps(mean + i, _mm256_setzero_ps());
         _mm256_store_ps(inv + i, _mm256_setzero_ps());
     }
-    // Lanes past n load 0 (maskload) and are never stored.
     for (long c = 0; c < channels; c++) {
         const float *p = x + c * stride;
-        for (long i = 0; i < n; i += 8)
-            _mm256_store_ps(mean + i, _mm256_add_ps(_mm256_load_ps(mean + i), _mm256_maskload_ps(p + i, tail8(n - i))));
+        long i = 0;
+        for (; i < full; i += 8) _mm256_store_ps(mean + i, _mm256_add_ps(_mm256_load_ps(mean + i), _mm256_loadu_ps(p + i)));
+        if (i < n) _mm256_store_ps(mean + i, _mm256_add_ps(_mm256_load_ps(mean + i), _mm256_maskload_ps(p + i, k)));
     }
     for (long i = 0; i < n; i += 8) _mm256_store_ps(mean + i, _mm256_mul_ps(_mm256_load_ps(mean + i), scale));
     for (long c = 0; c < channels; c++) {
         const float *p = x + c * stride;
-        for (long i = 0; i < n; i += 8) {
-            __m256 d = _mm256_sub_ps(_mm256_maskload_ps(p + i, tail8(n - i)), _mm256_load_ps(mean + i));
+        long i = 0;
+        for (; i < full; i += 8) {
+            __m256 d = _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_load_ps(mean + i));
+            _mm256_store_ps(inv + i, _mm256_fmadd_ps(d, d, _mm256_load_ps(inv + i)));
+        }
+        if (i < n) {
+            __m256 d = _mm256_sub_ps(_mm256_maskload_ps(p + i, k), _mm256_load_ps(mean + i));
             _mm256_store_ps(inv + i, _mm256_fmadd_ps(d, d, _mm256_load_ps(inv + i)));
         }
     }
@@ -594,8 +603,12 @@ T256 static void layernorm_channels_block8(float *x, long channels, long stride,
     for (long c = 0; c < channels; c++) {
         float *p = x + c * stride;
         const __m256 gc = _mm256_set1_ps(g[c]), bc = _mm256_set1_ps(b[c]);
-        for (long i = 0; i < n; i += 8) {
-            __m256i k = tail8(n - i);
+        long i = 0;
+        for (; i < full; i += 8) {
+            __m256 y = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_load_ps(mean + i)), _mm256_load_ps(inv + i));
+            _mm256_storeu_ps(p + i, _mm256_fmadd_ps(y, gc, bc));
+        }
+        if (i < n) {
             __m256 y = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(p + i, k), _mm256_load_ps(mean + i)), _mm256_load_ps(inv + i));
             _mm256_maskstore_ps(p + i, k, _mm256_fmadd_ps(y, gc, bc));
         }
