@@ -25,7 +25,7 @@ public enum Activation: Sendable {
     /// may use; `.baseline` is the Swift code). Returns the level that ran.
     @discardableResult
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int, level: SIMDLevel) -> SIMDLevel {
-        if count <= 0 { return level }
+        if count <= 0 { return level.lowered }
         let requested = Int32(level.rawValue)
         let ran: Int32
         switch self {

@@ -29,7 +29,7 @@ extension Normalization {
         _ x: UnsafeMutablePointer<Float>, channels: Int, pixels n: Int, stride: Int,
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float, level: SIMDLevel
     ) -> SIMDLevel {
-        if channels <= 0 || n <= 0 { return level }
+        if channels <= 0 || n <= 0 { return level.lowered }
         let ran = Int(ck_layernorm_channels(Int32(level.rawValue), x, channels, n, stride, gamma, beta, eps))
         if ran > 0, let done = SIMDLevel(rawValue: ran) { return done }
         var mean = [Float](repeating: 0, count: n)

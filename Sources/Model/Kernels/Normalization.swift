@@ -29,7 +29,7 @@ public enum Normalization {
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>?, eps: Float,
         into out: UnsafeMutablePointer<Float>, level: SIMDLevel
     ) -> SIMDLevel {
-        if rows <= 0 || cols <= 0 { return level }
+        if rows <= 0 || cols <= 0 { return level.lowered }
         let ran = Int(ck_layernorm_rows(Int32(level.rawValue), x, rows, cols, gamma, beta, eps, out))
         if ran > 0, let done = SIMDLevel(rawValue: ran) { return done }
         for r in 0..<rows {

@@ -13,6 +13,9 @@ public enum SIMDLevel: Int, Sendable, Comparable, CustomStringConvertible {
     /// GELU, layer norm) accept as `level:`, `.baseline` being their portable Swift code.
     public static var usable: [SIMDLevel] { [SIMDLevel.baseline, .avx2, .avx512].filter { $0 <= current } }
 
+    /// This level lowered to what the process may use (what a C kernel asked for it runs).
+    var lowered: SIMDLevel { SIMDLevel(rawValue: Int(ck_vec_level(Int32(rawValue)))) ?? .baseline }
+
     public static func < (a: SIMDLevel, b: SIMDLevel) -> Bool { a.rawValue < b.rawValue }
 
     public var description: String {

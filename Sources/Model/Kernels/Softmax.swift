@@ -18,7 +18,7 @@ public enum Softmax {
     /// process may use; `.baseline` is the Swift code). Returns the level that ran.
     @discardableResult
     public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, level: SIMDLevel) -> SIMDLevel {
-        if rows <= 0 || cols <= 0 { return level }
+        if rows <= 0 || cols <= 0 { return level.lowered }
         let ran = Int(ck_softmax_rows(Int32(level.rawValue), x, rows, cols))
         if ran > 0, let done = SIMDLevel(rawValue: ran) { return done }
         for r in 0..<rows { portableRow(x + r * cols, cols) }

@@ -12,7 +12,7 @@ extension Softmax {
         _ scores: UnsafeMutablePointer<Float>, rows: Int, relH: UnsafePointer<Float>, relW: UnsafePointer<Float>,
         height: Int, width: Int, level: SIMDLevel = .avx512
     ) -> SIMDLevel {
-        if rows <= 0 || height <= 0 || width <= 0 { return level }
+        if rows <= 0 || height <= 0 || width <= 0 { return level.lowered }
         let ran = Int(ck_softmax_relpos_rows(Int32(level.rawValue), scores, rows, relH, relW, height, width))
         if ran > 0, let done = SIMDLevel(rawValue: ran) { return done }
         let keys = height * width
