@@ -7,7 +7,7 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate, importers, minilm, export, gguf, sam, sam-decoder, sgemm, llama)", code: 2) }
+guard let area = arguments.first else { fail("usage: lisakit-bench AREA [ARGS...]  (areas: serialization, augment, tokenizer, annotate, importers, minilm, export, gguf, sam, sam-decoder, sgemm, llama, vecmath)", code: 2) }
 do {
     switch area {
     case "serialization": try SerializationBench.run(Array(arguments.dropFirst()))
@@ -22,6 +22,7 @@ do {
     case "sam": try SAMBench.run(Array(arguments.dropFirst()))
     case "sam-decoder": try SAMDecoderBench.run(Array(arguments.dropFirst()))
     case "llama": try LlamaBench.run(Array(arguments.dropFirst()))
+    case "vecmath": try VecMathBench.run(Array(arguments.dropFirst()))
     default: fail("lisakit-bench: unknown area '\(area)'", code: 2)
     }
 } catch {

@@ -1,16 +1,38 @@
+import CKernels
+
 /// Softmax over the last dimension, numerically stable (max subtracted).
+///
+/// Runs the AVX-512 or AVX2+FMA kernel of CKernels (`ck_softmax_rows`) where the CPU has one
+/// (`SIMDLevel.current`, capped by `LISAKIT_SIMD`); the Swift code below is the portable path
+/// and the reference the C kernels are tested against.
 public enum Softmax {
     /// In place over `rows` rows of `cols` contiguous floats, rows split over cores.
     public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         let p = SendablePointer(x)
         Parallel.forRanges(rows, grain: max(1, 16_384 / max(cols, 1))) { range in
-            for r in range { row(p.base + r * cols, cols) }
+            Self.rows(p.base + range.lowerBound * cols, rows: range.count, cols: cols, level: .avx512)
         }
+    }
+
+    /// `rows` contiguous rows on this thread with the kernel of `level` (lowered to what this
+    /// process may use; `.baseline` is the Swift code). Returns the level that ran.
+    @discardableResult
+    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, level: SIMDLevel) -> SIMDLevel {
+        if rows <= 0 || cols <= 0 { return level.lowered }
+        let ran = Int(ck_softmax_rows(Int32(level.rawValue), x, rows, cols))
+        if ran > 0, let done = SIMDLevel(rawValue: ran) { return done }
+        for r in 0..<rows { portableRow(x + r * cols, cols) }
+        return .baseline
     }
 
     /// One row in place.
     @inline(__always)
     public static func row(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        rows(x, rows: 1, cols: n, level: .avx512)
+    }
+
+    /// One row in place, the portable Swift path (a scalar loop the compiler vectorizes).
+    static func portableRow(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
         if n == 0 { return }
         var m = -Float.infinity
         for i in 0..<n { m = max(m, x[i]) }

@@ -1,3 +1,5 @@
+import CKernels
+
 extension FastMath {
     /// `exp` of eight lanes at once: the same range reduction and polynomial as the scalar
     /// `FastMath.exp` (relative error ≈ 2e-7; 0 below -87.3), written on SIMD vectors because
@@ -28,10 +30,18 @@ extension FastMath {
 }
 
 extension Softmax {
-    /// One row in place, eight lanes at a time (max, exp and sum, scale); the tail is scalar.
-    /// Same results as `row` up to float summation order.
+    /// One row in place with the widest kernel this process may use (see `rows(_:rows:cols:level:)`),
+    /// `portableRowSIMD` where there is none.
     @inline(__always)
     public static func rowSIMD(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        if n == 0 || ck_softmax_rows(-1, x, 1, n) > 0 { return }
+        portableRowSIMD(x, n)
+    }
+
+    /// One row in place, eight lanes at a time (max, exp and sum, scale); the tail is scalar.
+    /// Same results as `portableRow` up to float summation order.
+    @inline(__always)
+    static func portableRowSIMD(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
         if n == 0 { return }
         let chunks = n / 8
         let raw = UnsafeMutableRawPointer(x)

@@ -52,24 +52,10 @@ enum SAMGridAttention {
             GEMM.sgemm(transB: true, m: queries, n: keys, k: headDim, alpha: scale,
                        a: q + q0 * ld, lda: ld, b: k, ldb: ld, c: scores, ldc: keys, parallel: false)
         }
-        let vectorWidth = width / 8 * 8
-        for r in 0..<queries {
-            let row = scores + r * keys
-            if let relH, let relW {
-                let rh = relH + r * height, rw = relW + r * width
-                let rwRaw = UnsafeRawPointer(rw)
-                for kh in 0..<height {
-                    let a = rh[kh], seg = row + kh * width
-                    let segRaw = UnsafeMutableRawPointer(seg), av = SIMD8<Float>(repeating: a)
-                    for kw in stride(from: 0, to: vectorWidth, by: 8) {
-                        let v = segRaw.loadUnaligned(fromByteOffset: kw * 4, as: SIMD8<Float>.self)
-                            + (av + rwRaw.loadUnaligned(fromByteOffset: kw * 4, as: SIMD8<Float>.self))
-                        segRaw.storeBytes(of: v, toByteOffset: kw * 4, as: SIMD8<Float>.self)
-                    }
-                    for kw in vectorWidth..<width { seg[kw] += a + rw[kw] }
-                }
-            }
-            Softmax.rowSIMD(row, keys)
+        if let relH, let relW {
+            Softmax.rowsAddingRelativePositions(scores, rows: queries, relH: relH, relW: relW, height: height, width: width)
+        } else {
+            for r in 0..<queries { Softmax.rowSIMD(scores + r * keys, keys) }
         }
         if let packed {
             GEMM.sgemm(m: queries, a: scores, lda: keys, b: packed.values, c: out, ldc: ldo, parallel: false)
