@@ -48,6 +48,10 @@ struct SAMDecoderParityTests {
             let bound = 1e-4 * (logits.map(abs).max() ?? 0)
             let differing = (0..<plane).filter { masks[k][$0] != want[$0] && abs(logits[k * plane + $0]) > bound }.count
             #expect(differing == 0, "mask \(k): \(differing) pixels differ")
+            // The excuse stays an exception: ties within the tolerance are at most 0.1 % of the pixels
+            // (20–140 per mask in these fixtures; one of them flips under the AVX-512 kernels).
+            let ties = (0..<plane).filter { abs(logits[k * plane + $0]) <= bound }.count
+            #expect(ties * 1_000 <= plane, "mask \(k): \(ties) pixels within the tolerance of 0")
             #expect(want.contains(1) && want.contains(0), "fixture mask \(k) is degenerate")
         }
     }
