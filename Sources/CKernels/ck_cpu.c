@@ -34,3 +34,8 @@ int ck_simd_level(void) {
     }
     return value;
 }
+
+int ck_simd_lowered(int level) {
+    int top = ck_simd_level();
+    return (level < 0 || level > top) ? top : level;
+}

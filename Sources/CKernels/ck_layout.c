@@ -10,11 +10,6 @@
 
 #pragma STDC FP_CONTRACT OFF
 
-static int layout_level(int level) {
-    int top = ck_simd_level();
-    return (level < 0 || level > top) ? top : level;
-}
-
 // Portable C: 32 × 32 tiles so both sides stay in L1.
 static void planes_to_rows_c(const float *planes, size_t channels, size_t pixels, const float *add, const float *bias,
                              float *out, size_t p_begin, size_t p_end) {
@@ -184,7 +179,7 @@ CK_AVX512 static void rows_dot_avx512(const float *x, size_t k, const float *w, 
 
 void ck_rows_dot(const float *x, size_t k, const float *w, size_t m, float *out, size_t ldo,
                  size_t r_begin, size_t r_end, int level) {
-    level = layout_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) { rows_dot_avx512(x, k, w, m, out, ldo, r_begin, r_end); return; }
     if (level == 1) { rows_dot_avx2(x, k, w, m, out, ldo, r_begin, r_end); return; }
@@ -194,7 +189,7 @@ void ck_rows_dot(const float *x, size_t k, const float *w, size_t m, float *out,
 
 void ck_planes_to_rows(const float *planes, size_t channels, size_t pixels, const float *add, const float *bias,
                        float *out, size_t p_begin, size_t p_end, int level) {
-    level = layout_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) { planes_to_rows_avx512(planes, channels, pixels, add, bias, out, p_begin, p_end); return; }
     if (level == 1) { planes_to_rows_avx2(planes, channels, pixels, add, bias, out, p_begin, p_end); return; }

@@ -11,11 +11,6 @@
 // One rounding per * and +, as PyTorch's and our Swift reference loops: no contraction.
 #pragma STDC FP_CONTRACT OFF
 
-static int resize_level(int level) {
-    int top = ck_simd_level();
-    return (level < 0 || level > top) ? top : level;
-}
-
 // ---- portable C ----
 
 static void horizontal_c(const float *src, size_t rows, size_t stride, const int32_t *x0, const int32_t *x1,
@@ -195,7 +190,7 @@ CK_AVX512 static void threshold_avx512(const float *x, size_t n, uint8_t *out) {
 void ck_bilinear_horizontal(const float *src, size_t rows, size_t src_stride,
                             const int32_t *x0, const int32_t *x1, const float *w0, const float *w1,
                             size_t out_w, float *out, int level) {
-    level = resize_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) { horizontal_avx512(src, rows, src_stride, x0, x1, w0, w1, out_w, out); return; }
     if (level == 1) { horizontal_avx2(src, rows, src_stride, x0, x1, w0, w1, out_w, out); return; }
@@ -204,7 +199,7 @@ void ck_bilinear_horizontal(const float *src, size_t rows, size_t src_stride,
 }
 
 void ck_bilinear_blend(const float *a, const float *b, float wa, float wb, size_t n, float *out, int level) {
-    level = resize_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) { blend_avx512(a, b, wa, wb, n, out); return; }
     if (level == 1) { blend_avx2(a, b, wa, wb, n, out); return; }
@@ -213,7 +208,7 @@ void ck_bilinear_blend(const float *a, const float *b, float wa, float wb, size_
 }
 
 void ck_bilinear_blend_mask(const float *a, const float *b, float wa, float wb, size_t n, uint8_t *out, int level) {
-    level = resize_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) { blend_mask_avx512(a, b, wa, wb, n, out); return; }
     if (level == 1) { blend_mask_avx2(a, b, wa, wb, n, out); return; }
@@ -222,7 +217,7 @@ void ck_bilinear_blend_mask(const float *a, const float *b, float wa, float wb, 
 }
 
 void ck_threshold_mask(const float *x, size_t n, uint8_t *out, int level) {
-    level = resize_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) { threshold_avx512(x, n, out); return; }
     if (level == 1) { threshold_avx2(x, n, out); return; }

@@ -5,12 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-int ck_vec_level(int level) {
-    int top = ck_simd_level();
-    if (level < 0 || level > top) level = top;
-    return level;
-}
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
@@ -624,7 +618,7 @@ T256 static void layernorm_channels_block8(float *x, long channels, long stride,
 // Dispatch.
 
 int ck_softmax_rows(int level, float *x, long rows, long cols) {
-    level = ck_vec_level(level);
+    level = ck_simd_lowered(level);
 #if CK_VEC_X86
     if (level == 2) {
         for (long r = 0; r < rows; r++) softmax_row16(x + r * cols, cols);
@@ -641,7 +635,7 @@ int ck_softmax_rows(int level, float *x, long rows, long cols) {
 
 int ck_softmax_relpos_rows(int level, float *scores, long rows, const float *rel_h, const float *rel_w,
                            long height, long width) {
-    level = ck_vec_level(level);
+    level = ck_simd_lowered(level);
     const long keys = height * width;
 #if CK_VEC_X86
     if (level == 2 && height <= 16 && width <= 16) {
@@ -666,7 +660,7 @@ int ck_softmax_relpos_rows(int level, float *scores, long rows, const float *rel
 #if CK_VEC_X86
 #define MAP_DISPATCH(name, f16, f8)                 \
     int name(int level, float *x, long n) {         \
-        level = ck_vec_level(level);                \
+        level = ck_simd_lowered(level);                \
         if (level == 2) { f16(x, n); return 2; }    \
         if (level == 1) { f8(x, n); return 1; }     \
         return 0;                                   \
@@ -682,7 +676,7 @@ int ck_silu(int level, float *x, long n) { (void)level; (void)x; (void)n; return
 
 int ck_layernorm_rows(int level, const float *x, long rows, long cols, const float *gamma, const float *beta,
                       float eps, float *out) {
-    level = ck_vec_level(level);
+    level = ck_simd_lowered(level);
 #if CK_VEC_X86
     if (level == 2) {
         for (long r = 0; r < rows; r++) layernorm_row16(x + r * cols, cols, gamma, beta, eps, out + r * cols);
@@ -699,7 +693,7 @@ int ck_layernorm_rows(int level, const float *x, long rows, long cols, const flo
 
 int ck_layernorm_channels(int level, float *x, long channels, long pixels, long stride, const float *gamma,
                           const float *beta, float eps) {
-    level = ck_vec_level(level);
+    level = ck_simd_lowered(level);
     if (channels <= 0 || pixels <= 0) return level;
 #if CK_VEC_X86
     if (level == 2) {

@@ -18,6 +18,11 @@ int ck_simd_level(void);
 /// kernels that dispatch on other CPU features (SHA-NI) but must honour the same switch.
 int ck_simd_cap(void);
 
+/// The level a kernel asked for `level` runs at: `level` itself when this process may use it,
+/// else the widest it may (`ck_simd_level()`); a negative `level` asks for the widest. Tests
+/// pass each level in turn, callers -1.
+int ck_simd_lowered(int level);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,9 +18,6 @@
 extern "C" {
 #endif
 
-/// The level a request for `level` runs at: min(level, ck_simd_level()), negative = widest.
-int ck_vec_level(int level);
-
 /// Softmax in place of `rows` contiguous rows of `cols` floats: max, exp(x - max), sum, scale.
 /// A row whose entries are all -inf becomes zeros.
 int ck_softmax_rows(int level, float *x, long rows, long cols);

@@ -14,7 +14,7 @@ public enum SIMDLevel: Int, Sendable, Comparable, CustomStringConvertible {
     public static var usable: [SIMDLevel] { [SIMDLevel.baseline, .avx2, .avx512].filter { $0 <= current } }
 
     /// This level lowered to what the process may use (what a C kernel asked for it runs).
-    var lowered: SIMDLevel { SIMDLevel(rawValue: Int(ck_vec_level(Int32(rawValue)))) ?? .baseline }
+    var lowered: SIMDLevel { SIMDLevel(rawValue: Int(ck_simd_lowered(Int32(rawValue)))) ?? .baseline }
 
     public static func < (a: SIMDLevel, b: SIMDLevel) -> Bool { a.rawValue < b.rawValue }
 

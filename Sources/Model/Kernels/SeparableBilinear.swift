@@ -41,35 +41,34 @@ public struct SeparableBilinear: Sendable {
     /// `planes` planes of keepHeight × keepWidth floats at `out`.
     public func resize(_ src: UnsafePointer<Float>, planes: Int, into out: UnsafeMutablePointer<Float>,
                        level: SIMDLevel = .current) {
-        let dst = SendablePointer(out)
-        let l = Int32(level.rawValue)
-        withLerpedRows(src, planes: planes, level: level) { rows in
-            wy0.withUnsafeBufferPointer { w0 in
-                wy1.withUnsafeBufferPointer { w1 in
-                    let (w0p, w1p) = (SendablePointer(UnsafeMutablePointer(mutating: w0.baseAddress!)),
-                                      SendablePointer(UnsafeMutablePointer(mutating: w1.baseAddress!)))
-                    forOutputRows(planes: planes) { plane, oy, a, b in
-                        ck_bilinear_blend(rows.base + a, rows.base + b, w0p.base[oy], w1p.base[oy], keepWidth,
-                                          dst.base + (plane * keepHeight + oy) * keepWidth, l)
-                    }
-                }
-            }
+        let dst = SendablePointer(out), l = Int32(level.rawValue), kw = keepWidth
+        forBlendedRows(src, planes: planes, level: level) { top, bottom, w0, w1, row in
+            ck_bilinear_blend(top, bottom, w0, w1, kw, dst.base + row * kw, l)
         }
     }
 
     /// As `resize`, thresholded: out bytes are 1 where the resized value is > 0, else 0.
     public func resizeMask(_ src: UnsafePointer<Float>, planes: Int, into out: UnsafeMutablePointer<UInt8>,
                            level: SIMDLevel = .current) {
-        let dst = SendablePointer(out)
-        let l = Int32(level.rawValue)
+        let dst = SendablePointer(out), l = Int32(level.rawValue), kw = keepWidth
+        forBlendedRows(src, planes: planes, level: level) { top, bottom, w0, w1, row in
+            ck_bilinear_blend_mask(top, bottom, w0, w1, kw, dst.base + row * kw, l)
+        }
+    }
+
+    /// Both passes' bookkeeping: lerps the source rows horizontally, then calls
+    /// `body(top lerped row, bottom lerped row, top weight, bottom weight, output row index)`
+    /// for every kept output row (index = plane · keepHeight + row), split over the cores.
+    private func forBlendedRows(_ src: UnsafePointer<Float>, planes: Int, level: SIMDLevel,
+                                _ body: (UnsafePointer<Float>, UnsafePointer<Float>, Float, Float, Int) -> Void) {
+        let kh = keepHeight
         withLerpedRows(src, planes: planes, level: level) { rows in
             wy0.withUnsafeBufferPointer { w0 in
                 wy1.withUnsafeBufferPointer { w1 in
                     let (w0p, w1p) = (SendablePointer(UnsafeMutablePointer(mutating: w0.baseAddress!)),
                                       SendablePointer(UnsafeMutablePointer(mutating: w1.baseAddress!)))
                     forOutputRows(planes: planes) { plane, oy, a, b in
-                        ck_bilinear_blend_mask(rows.base + a, rows.base + b, w0p.base[oy], w1p.base[oy], keepWidth,
-                                               dst.base + (plane * keepHeight + oy) * keepWidth, l)
+                        body(rows.base + a, rows.base + b, w0p.base[oy], w1p.base[oy], plane * kh + oy)
                     }
                 }
             }
