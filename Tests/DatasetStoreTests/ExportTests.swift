@@ -98,6 +98,29 @@ struct ExportCoreTests {
         #expect(hash == (hashing ? SHA256.hex(of: expected) : nil))
     }
 
+    /// The stored RLE read without JSONDecoder: the same RLE as JSONDecoder gives for the
+    /// store's form (a counts string with a backslash too, which that form never has); any
+    /// other text is left to JSONDecoder (nil).
+    @Test func storedRLEReadsTheStoresFormOnly() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (width, height, seed) in [(640, 480, 1), (7, 3, 2), (1, 1, 3), (33, 40, 4)] {
+            var values = [UInt8](repeating: 0, count: width * height)
+            var state = UInt64(seed) &* 0x9E3779B97F4A7C15
+            for i in values.indices { state ^= state << 13; state ^= state >> 7; state ^= state << 17; values[i] = state % 7 < 3 ? 1 : 0 }
+            let rle = RLE(encoding: try BinaryMask(width: width, height: height, values: values))
+            let text = String(decoding: try encoder.encode(rle), as: UTF8.self)
+            let parsed = ExportAnnotation.storedRLE(text)
+            let decoded = try JSONDecoder().decode(RLE.self, from: Data(text.utf8))
+            #expect(parsed == rle && parsed == decoded, "\(text.prefix(60))")
+        }
+        for other in [#"{"size":[2,2],"counts":"04"}"#, #"{"counts":"0\\4","size":[2,2]}"#, #"{"counts":[0,4],"size":[2,2]}"#,
+                      #"{"counts":"04","size":[2,2]} "#, #"{"counts":"04","size":[2,3]}"#, #"{"counts":"04","size":[2,]}"#, ""] {
+            #expect(ExportAnnotation.storedRLE(other) == nil, "\(other)")
+        }
+        #expect(ExportAnnotation.storedRLE(#"{"counts":"04","size":[2,2]}"#) == (try RLE(height: 2, width: 2, counts: [0, 4])))
+    }
+
     @Test func diskFullIsAClearErrorAndRemovesThePartialFile() throws {
         guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
         // /dev/full fails every write with ENOSPC; AtomicFile writes to PATH.partial, so aim it there.

@@ -1,3 +1,4 @@
+import CFileIO
 import Glibc
 import Serialization
 
@@ -11,6 +12,10 @@ import Serialization
 /// no copy), and about every `bufferSize` bytes one `writev` sends them all out in order. When
 /// hashing, the same pieces go, without a copy, to a `BackgroundHasher` thread that computes the
 /// SHA-256 while writing goes on.
+///
+/// A file committed with fsync (`sync`) also has its writeback started every `writebackStep`
+/// bytes (`sync_file_range`), so the disk writes overlap the export's work and the fsync at
+/// the end waits for the last few MiB only, not for the whole file.
 public final class AtomicFile {
     public let path: String
     public let temporaryPath: String
@@ -25,6 +30,11 @@ public final class AtomicFile {
     private var done = false
     /// Bytes written so far.
     public private(set) var byteCount = 0
+    /// Bytes sent to the file so far, and how many of them have had their writeback started.
+    private var flushedBytes = 0
+    private var writebackStarted = 0
+    /// Bytes between two writeback starts.
+    static let writebackStep = 8 << 20
 
     /// Bytes gathered before a `writev`.
     static let bufferSize = 1 << 20
@@ -124,6 +134,12 @@ public final class AtomicFile {
     public func flush() throws(ExportError) {
         guard !pieces.isEmpty else { return }
         try writeOut()
+        flushedBytes += pendingBytes
+        if sync, flushedBytes - writebackStarted >= Self.writebackStep {
+            // A hint: a failure here shows again at the fsync, which reports it.
+            _ = lk_start_writeback(fd, Int64(writebackStarted), Int64(flushedBytes - writebackStarted))
+            writebackStarted = flushedBytes
+        }
         if let hasher {
             // The hasher takes the pieces and the buffer they point into; writing goes on in a
             // recycled buffer (no fresh 1 MiB, and its page faults, per flush).
