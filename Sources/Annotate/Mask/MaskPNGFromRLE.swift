@@ -14,39 +14,8 @@ extension MaskPNG {
         packed.withUnsafeMutableBufferPointer { o in
             let q = o.baseAddress!
             @inline(__always) func bit(_ x: Int) -> UInt8 { 0x80 >> UInt8(truncatingIfNeeded: x & 7) }
-            rle.counts.withUnsafeBufferPointer { c in
-                var position = 0
-                var value = false
-                for k in 0..<c.count {
-                    let run = Int(c[k])
-                    let end = position + run
-                    // A run starting inside a column (not at its top) toggles its first pixel.
-                    if k > 0 && position < n {
-                        let x = position / h
-                        let y = position - x * h
-                        if y != 0 { q[y * rowBytes + x >> 3] ^= bit(x) }
-                    }
-                    if value && run > 0 {
-                        // Columns whose top pixel falls inside this run of ones start at 1.
-                        var x = (position + h - 1) / h
-                        while x < w && x * h < end { q[x >> 3] |= bit(x); x += 1 }
-                    }
-                    position = end
-                    value.toggle()
-                }
-            }
-            // Toggles to runs: every row is the XOR of itself and the row above.
-            let raw = UnsafeMutableRawPointer(q)
-            for y in 1..<h {
-                let a = (y - 1) * rowBytes, b = y * rowBytes
-                var x = 0
-                while x + 8 <= rowBytes {
-                    let v = raw.loadUnaligned(fromByteOffset: a + x, as: UInt64.self) ^ raw.loadUnaligned(fromByteOffset: b + x, as: UInt64.self)
-                    raw.storeBytes(of: v, toByteOffset: b + x, as: UInt64.self)
-                    x += 8
-                }
-                while x < rowBytes { q[b + x] ^= q[a + x]; x += 1 }
-            }
+            rle.forEachRunEdge(top: { x in q[x >> 3] |= bit(x) }, toggle: { x, y in q[y * rowBytes + x >> 3] ^= bit(x) })
+            RLE.xorRowsDown(UnsafeMutableRawPointer(q), rowBytes: rowBytes, rows: h)
         }
         do { return try PNGCodec.encodeGray(packedRows: packed, width: w, height: h, bitDepth: 1,
                                              compressionLevel: compressionLevel) } catch { throw .image(error) }
