@@ -121,6 +121,38 @@ struct ExportCoreTests {
         #expect(ExportAnnotation.storedRLE(#"{"counts":"04","size":[2,2]}"#) == (try RLE(height: 2, width: 2, counts: [0, 4])))
     }
 
+    /// Our mask PNG deflate: libpng (which checks the zlib stream and its Adler-32) decodes
+    /// every mask back, for every width remainder, runs, rows equal to the row above, empty and
+    /// full masks, single pixels; and it stays about as small as zlib level 1's.
+    @Test(arguments: [(1, 1), (7, 3), (8, 2), (9, 5), (13, 11), (64, 1), (65, 17), (1, 300), (2000, 3), (640, 480)])
+    func maskPNGEncoderDecodesBack(width: Int, height: Int) throws {
+        var masks: [[UInt8]] = []
+        var state = UInt64(width * 31 + height) &* 0x9E3779B97F4A7C15 | 1
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        masks.append((0..<width * height).map { _ in next() % 3 == 0 ? 1 : 0 })
+        masks.append([UInt8](repeating: 0, count: width * height))
+        masks.append([UInt8](repeating: 1, count: width * height))
+        // An ellipse (runs, rows equal to the row above, edges moving) and sparse single pixels.
+        masks.append((0..<width * height).map { i in
+            let x = i % width - width / 2, y = i / width - height / 2
+            return 4 * x * x * height * height + 4 * y * y * width * width < width * width * height * height ? 1 : 0
+        })
+        masks.append((0..<width * height).map { _ in next() % 97 == 0 ? 1 : 0 })
+        for (index, values) in masks.enumerated() {
+            let mask = try BinaryMask(width: width, height: height, values: values)
+            let rle = RLE(encoding: mask)
+            let png = try #require(MaskPNGEncoder.encode(rle))
+            #expect(png[24] == 1 && png[25] == 0) // IHDR: 1-bit gray
+            #expect(try MaskPNG.mask(from: try PNGCodec.decode(png), source: "ours") == mask, "\(width)x\(height)")
+            // Noise (the first and last masks) is mostly literals, at up to 9 bits a byte with
+            // fixed codes; mask shapes are runs and copies.
+            let zlibLevel1 = try MaskPNG.encode1Bit(rle, compressionLevel: 1)
+            let bound = index == 0 || index == 4 ? (width + 8) / 8 * height * 9 / 8 + 100 : zlibLevel1.count * 3 / 2 + 64
+            #expect(png.count <= bound, "\(png.count) bytes, zlib level 1 \(zlibLevel1.count)")
+        }
+        #expect(MaskPNGEncoder.encode(try RLE(height: 0, width: 0, counts: [])) == nil)
+    }
+
     @Test func diskFullIsAClearErrorAndRemovesThePartialFile() throws {
         guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
         // /dev/full fails every write with ENOSPC; AtomicFile writes to PATH.partial, so aim it there.
@@ -255,7 +287,8 @@ struct ExporterTests {
         let entries = try lines.dropFirst().dropLast().map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
-        let names = entries.compactMap { $0["name"] as? String }, splits = entries.compactMap { $0["split"] as? String }
+        let shards = entries.compactMap { $0["shard"] as? [String: Any] }
+        let names = shards.compactMap { $0["name"] as? String }, splits = shards.compactMap { $0["split"] as? String }
         #expect(Set(names) == Set(whole.shards.map(\.name)))
         // The kill: the last two shards never committed, the index never written.
         let committed = names.count - 2

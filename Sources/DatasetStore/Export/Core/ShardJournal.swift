@@ -27,15 +27,9 @@ struct ShardJournal {
     }
 
     struct Entry: Codable, Equatable {
-        var name: String
-        var split: String
-        var samples: Int
-        var bytes: Int
-        var sha256: String
+        var shard: ExportShard
         /// The last sample in the shard.
         var last: SampleKey
-
-        var shard: ExportShard { ExportShard(name: name, split: split, samples: samples, bytes: bytes, sha256: sha256) }
     }
 
     /// What a journal on disk says.
@@ -87,7 +81,7 @@ struct ShardJournal {
     /// same) and the `complete` line.
     func complete(settings: String, entries: [Entry]) throws(ExportError) {
         var text = Self.line(Header(settings: settings))
-        for entry in entries.sorted(by: { $0.name < $1.name }) { text += Self.line(entry) }
+        for entry in entries.sorted(by: { $0.shard.name < $1.shard.name }) { text += Self.line(entry) }
         text += Self.line(Completion(complete: true))
         try output.write(Self.fileName, Array(text.utf8))
     }
@@ -119,11 +113,12 @@ struct ShardJournal {
         var kept: [Entry] = []
         for entry in entries {
             // A name that leads outside OUT is neither kept nor removed.
-            guard let path = try? output.file(entry.name) else { broken.insert(entry.split); continue }
-            if !broken.contains(entry.split), matches(path, bytes: entry.bytes, sha256: entry.sha256) {
+            let shard = entry.shard
+            guard let path = try? output.file(shard.name) else { broken.insert(shard.split); continue }
+            if !broken.contains(shard.split), matches(path, bytes: shard.bytes, sha256: shard.sha256) {
                 kept.append(entry)
             } else {
-                broken.insert(entry.split)
+                broken.insert(shard.split)
                 unlink(path)
             }
         }

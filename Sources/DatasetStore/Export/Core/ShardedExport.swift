@@ -69,9 +69,9 @@ struct ShardedExport<Writer: ShardWriter> {
         var skipThrough: [String: SampleKey] = [:]
         for entry in kept {
             report.shards.append(entry.shard)
-            report.bytes += entry.bytes
-            nextIndex[entry.split, default: 0] += 1
-            skipThrough[entry.split] = entry.last
+            report.bytes += entry.shard.bytes
+            nextIndex[entry.shard.split, default: 0] += 1
+            skipThrough[entry.shard.split] = entry.last
         }
         report.resumedShards = kept.count
         let total = try stream.imageCount()
@@ -81,8 +81,7 @@ struct ShardedExport<Writer: ShardWriter> {
             let record = try shard.commit()
             report.shards.append(record)
             report.bytes += record.bytes
-            let entry = ShardJournal.Entry(name: record.name, split: split, samples: record.samples, bytes: record.bytes,
-                                           sha256: record.sha256, last: lastKey[split] ?? SampleKey(image: 0, instruction: 0))
+            let entry = ShardJournal.Entry(shard: record, last: lastKey[split] ?? SampleKey(image: 0, instruction: 0))
             try journal.append(entry)
             entries.append(entry)
         }

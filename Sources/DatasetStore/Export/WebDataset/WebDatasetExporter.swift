@@ -124,12 +124,13 @@ public struct WebDatasetExporter {
         return samples
     }
 
-    /// A mask as a PNG: 1-bit gray (0/1), or 8-bit gray (0/255). Deflate level 1: masks are
-    /// long runs, level 1 compresses them nearly as well as 6 at a fraction of the time.
+    /// A mask as a PNG: 1-bit gray (0/1), or 8-bit gray (0/255, libpng at deflate level 1:
+    /// masks are long runs, level 1 compresses them nearly as well as 6 at a fraction of the time).
     static func maskPNG(_ rle: RLE, annotation: Int64, bitDepth: Int = 1) throws(ExportError) -> [UInt8] {
         do {
-            // 1-bit: packed straight from the runs (no byte-per-pixel mask in between).
-            if bitDepth == 1 { return try MaskPNG.encode1Bit(rle, compressionLevel: 1) }
+            // 1-bit: packed straight from the runs (no byte-per-pixel mask in between) and
+            // deflated by `MaskPNGEncoder` (libpng for what it does not take).
+            if bitDepth == 1 { return try MaskPNGEncoder.encode(rle) ?? MaskPNG.encode1Bit(rle, compressionLevel: 1) }
             let mask = rle.decode()
             let count = mask.count
             let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
