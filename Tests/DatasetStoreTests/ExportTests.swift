@@ -61,12 +61,13 @@ struct ExportCoreTests {
 
     /// Gathered writes: copied pieces, arrays written by reference, pieces over half the buffer,
     /// zero padding and more pieces than one `writev` takes reach the file in order, and the
-    /// background hash is the hash of the file.
+    /// background hash is the hash of the file. The hashing file is also fsynced, with its
+    /// writeback started every 8 MiB on the way.
     @Test(arguments: [true, false])
     func gatheredWritesKeepOrderAndHash(hashing: Bool) throws {
         let folder = TemporaryFolder()
         let output = try OutputFolder(path: folder.file("out"), overwrite: false)
-        let file = try output.create("gathered.bin", hashing: hashing)
+        let file = try output.create("gathered.bin", hashing: hashing, sync: hashing)
         var expected: [UInt8] = []
         let sizes = [3, 511, 16 << 10, 140_000, 700_000, 1, 40_000, 2, 600]
         for round in 0..<120 {
