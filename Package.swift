@@ -32,6 +32,8 @@ let package = Package(
         // GEMM and quantized kernels 10-30x slower and made `swift test` crawl through the model
         // parity tests. (An unsafe flag: fine for this root package, which is used as a tool.)
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // File I/O calls Swift's Glibc module does not expose (sync_file_range, for exports).
+        .target(name: "CFileIO"),
         // zlib (inflate, crc32) from zlib1g-dev.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -42,7 +44,7 @@ let package = Package(
         .target(name: "Annotate", dependencies: ["CPNG", "CJPEG"]),
         .target(
             name: "DatasetStore",
-            dependencies: ["Annotate", "Serialization", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Annotate", "Serialization", "CFileIO", .product(name: "GRDB", package: "GRDB.swift")],
             plugins: ["EmbedSchema"]
         ),
         // Generates the DatasetStore's copy of schema.sql at build time.

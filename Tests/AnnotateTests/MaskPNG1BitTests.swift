@@ -38,6 +38,26 @@ struct MaskPNG1BitTests {
         }
     }
 
+    /// Straight from the runs: the very bytes of packing the decoded mask, for every width
+    /// remainder, runs crossing columns, a first pixel set, empty and full masks.
+    @Test(arguments: [(1, 1), (7, 3), (8, 2), (9, 5), (13, 11), (64, 1), (65, 17), (1, 40), (640, 480)])
+    func fromRLEIsTheSameAsFromTheDecodedMask(width: Int, height: Int) throws {
+        var masks = [try Self.mask(width: width, height: height, seed: UInt64(width * 7 + height)),
+                     try BinaryMask(width: width, height: height, values: [UInt8](repeating: 0, count: width * height)),
+                     try BinaryMask(width: width, height: height, values: [UInt8](repeating: 1, count: width * height))]
+        // Tall column runs: the top-left pixel set, a run wrapping into the next column.
+        var columns = [UInt8](repeating: 0, count: width * height)
+        for x in 0..<width { for y in 0..<height where (x + y / 3) % 2 == 0 { columns[y * width + x] = 1 } }
+        masks.append(try BinaryMask(width: width, height: height, values: columns))
+        for mask in masks {
+            let rle = RLE(encoding: mask)
+            for level in [1, 6] {
+                #expect(try MaskPNG.encode1Bit(rle, compressionLevel: level) == (try MaskPNG.encode1Bit(mask, compressionLevel: level)),
+                        "\(width)x\(height) level \(level)")
+            }
+        }
+    }
+
     @Test func packedRowsOfTheWrongSizeAreRefused() {
         #expect(throws: ImageCodecError.self) { try PNGCodec.encodeGray(packedRows: [0, 0], width: 9, height: 2, bitDepth: 1) }
         #expect(throws: ImageCodecError.self) { try PNGCodec.encodeGray(packedRows: [0, 0], width: 8, height: 2, bitDepth: 3) }

@@ -45,7 +45,7 @@ struct ExportCoreTests {
         try file.write([UInt8](repeating: 7, count: 3_000_000))
         #expect(!FileManager.default.fileExists(atPath: output.path + "/sub/data.bin"))
         #expect(FileManager.default.fileExists(atPath: output.path + "/sub/data.bin.partial"))
-        let hash = file.finalizeHash()
+        let hash = try file.finalizeHash()
         try file.commit()
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output.path + "/sub/data.bin")))
         #expect(written.count == 3_000_000 && hash == SHA256.hex(of: written))
@@ -57,6 +57,101 @@ struct ExportCoreTests {
         }
         #expect(!FileManager.default.fileExists(atPath: output.path + "/gone.bin"))
         #expect(!FileManager.default.fileExists(atPath: output.path + "/gone.bin.partial"))
+    }
+
+    /// Gathered writes: copied pieces, arrays written by reference, pieces over half the buffer,
+    /// zero padding and more pieces than one `writev` takes reach the file in order, and the
+    /// background hash is the hash of the file. The hashing file is also fsynced, with its
+    /// writeback started every 8 MiB on the way.
+    @Test(arguments: [true, false])
+    func gatheredWritesKeepOrderAndHash(hashing: Bool) throws {
+        let folder = TemporaryFolder()
+        let output = try OutputFolder(path: folder.file("out"), overwrite: false)
+        let file = try output.create("gathered.bin", hashing: hashing, sync: hashing)
+        var expected: [UInt8] = []
+        let sizes = [3, 511, 16 << 10, 140_000, 700_000, 1, 40_000, 2, 600]
+        for round in 0..<120 {
+            var piece = [UInt8](repeating: UInt8(truncatingIfNeeded: round), count: sizes[round % sizes.count])
+            piece[piece.count / 2] = UInt8(truncatingIfNeeded: round &* 7 &+ 1)
+            if round % 4 == 0 {
+                var failure: ExportError?
+                piece.withUnsafeBytes { raw in
+                    do throws(ExportError) { try file.write(raw) } catch { failure = error }
+                }
+                if let failure { throw failure }
+            } else {
+                try file.write(piece)
+            }
+            expected += piece
+            if round % 3 == 0 {
+                try file.writeZeros(round * 50)
+                expected += [UInt8](repeating: 0, count: round * 50)
+            }
+        }
+        // 300 small pieces between two flushes: more than one writev takes.
+        for round in 0..<300 { try file.write([UInt8(truncatingIfNeeded: round)]); try file.write([UInt8](repeating: 9, count: 20_000)) }
+        for round in 0..<300 { expected.append(UInt8(truncatingIfNeeded: round)); expected += [UInt8](repeating: 9, count: 20_000) }
+        #expect(file.byteCount == expected.count)
+        let hash = try file.finalizeHash()
+        try file.commit()
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output.path + "/gathered.bin")))
+        #expect(written == expected)
+        #expect(hash == (hashing ? SHA256.hex(of: expected) : nil))
+    }
+
+    /// The stored RLE read without JSONDecoder: the same RLE as JSONDecoder gives for the
+    /// store's form (a counts string with a backslash too, which that form never has); any
+    /// other text is left to JSONDecoder (nil).
+    @Test func storedRLEReadsTheStoresFormOnly() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (width, height, seed) in [(640, 480, 1), (7, 3, 2), (1, 1, 3), (33, 40, 4)] {
+            var values = [UInt8](repeating: 0, count: width * height)
+            var state = UInt64(seed) &* 0x9E3779B97F4A7C15
+            for i in values.indices { state ^= state << 13; state ^= state >> 7; state ^= state << 17; values[i] = state % 7 < 3 ? 1 : 0 }
+            let rle = RLE(encoding: try BinaryMask(width: width, height: height, values: values))
+            let text = String(decoding: try encoder.encode(rle), as: UTF8.self)
+            let parsed = ExportAnnotation.storedRLE(text)
+            let decoded = try JSONDecoder().decode(RLE.self, from: Data(text.utf8))
+            #expect(parsed == rle && parsed == decoded, "\(text.prefix(60))")
+        }
+        for other in [#"{"size":[2,2],"counts":"04"}"#, #"{"counts":"0\\4","size":[2,2]}"#, #"{"counts":[0,4],"size":[2,2]}"#,
+                      #"{"counts":"04","size":[2,2]} "#, #"{"counts":"04","size":[2,3]}"#, #"{"counts":"04","size":[2,]}"#, ""] {
+            #expect(ExportAnnotation.storedRLE(other) == nil, "\(other)")
+        }
+        #expect(ExportAnnotation.storedRLE(#"{"counts":"04","size":[2,2]}"#) == (try RLE(height: 2, width: 2, counts: [0, 4])))
+    }
+
+    /// Our mask PNG deflate: libpng (which checks the zlib stream and its Adler-32) decodes
+    /// every mask back, for every width remainder, runs, rows equal to the row above, empty and
+    /// full masks, single pixels; and it stays about as small as zlib level 1's.
+    @Test(arguments: [(1, 1), (7, 3), (8, 2), (9, 5), (13, 11), (64, 1), (65, 17), (1, 300), (2000, 3), (640, 480)])
+    func maskPNGEncoderDecodesBack(width: Int, height: Int) throws {
+        var masks: [[UInt8]] = []
+        var state = UInt64(width * 31 + height) &* 0x9E3779B97F4A7C15 | 1
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        masks.append((0..<width * height).map { _ in next() % 3 == 0 ? 1 : 0 })
+        masks.append([UInt8](repeating: 0, count: width * height))
+        masks.append([UInt8](repeating: 1, count: width * height))
+        // An ellipse (runs, rows equal to the row above, edges moving) and sparse single pixels.
+        masks.append((0..<width * height).map { i in
+            let x = i % width - width / 2, y = i / width - height / 2
+            return 4 * x * x * height * height + 4 * y * y * width * width < width * width * height * height ? 1 : 0
+        })
+        masks.append((0..<width * height).map { _ in next() % 97 == 0 ? 1 : 0 })
+        for (index, values) in masks.enumerated() {
+            let mask = try BinaryMask(width: width, height: height, values: values)
+            let rle = RLE(encoding: mask)
+            let png = try #require(MaskPNGEncoder.encode(rle))
+            #expect(png[24] == 1 && png[25] == 0) // IHDR: 1-bit gray
+            #expect(try MaskPNG.mask(from: try PNGCodec.decode(png), source: "ours") == mask, "\(width)x\(height)")
+            // Noise (the first and last masks) is mostly literals, at up to 9 bits a byte with
+            // fixed codes; mask shapes are runs and copies.
+            let zlibLevel1 = try MaskPNG.encode1Bit(rle, compressionLevel: 1)
+            let bound = index == 0 || index == 4 ? (width + 8) / 8 * height * 9 / 8 + 100 : zlibLevel1.count * 3 / 2 + 64
+            #expect(png.count <= bound, "\(png.count) bytes, zlib level 1 \(zlibLevel1.count)")
+        }
+        #expect(MaskPNGEncoder.encode(try RLE(height: 0, width: 0, counts: [])) == nil)
     }
 
     @Test func diskFullIsAClearErrorAndRemovesThePartialFile() throws {
@@ -165,6 +260,59 @@ struct ExporterTests {
         #expect(overwritten.shards == report.shards)
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.hasSuffix(".partial") }
         #expect(leftovers.isEmpty)
+    }
+
+    /// An interrupted export (as a kill leaves it: no index, no `complete` line, the last shards
+    /// missing, a `.partial` file) with one damaged shard, run again without --overwrite: the
+    /// shards that verify are kept, the damaged one and the later ones of its split rewritten,
+    /// and the result is the uninterrupted export byte for byte.
+    @Test(arguments: ["webdataset", "mds"])
+    func resumesAnInterruptedExport(format: String) throws {
+        let fixture = try ExportTestStore()
+        func export(_ out: String, maxSamples: Int = 2) throws -> ShardedExportReport {
+            let stream = ExportStream(store: fixture.store, filter: ExportFilter(), pageSize: 2)
+            if format == "webdataset" {
+                return try WebDatasetExporter(stream: stream, options: WebDatasetOptions(maxSamplesPerShard: maxSamples)).run(to: out)
+            }
+            // A ReasonSeg sample (a 60-100 kB image) per 100 kB shard; the small val samples share one.
+            return try MDSExporter(stream: stream, options: MDSOptions(sizeLimit: maxSamples * 50_000)).run(to: out)
+        }
+        let reference = fixture.folder.file("reference"), out = fixture.folder.file("out")
+        let whole = try export(reference)
+        _ = try export(out)
+        #expect(whole.resumedShards == 0 && whole.shards.count >= 5)
+
+        let journalPath = out + "/.lisakit-shards"
+        let lines = try String(contentsOfFile: journalPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.last == #"{"complete":true}"# && lines.count == whole.shards.count + 2)
+        let entries = try lines.dropFirst().dropLast().map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let shards = entries.compactMap { $0["shard"] as? [String: Any] }
+        let names = shards.compactMap { $0["name"] as? String }, splits = shards.compactMap { $0["split"] as? String }
+        #expect(Set(names) == Set(whole.shards.map(\.name)))
+        // The kill: the last two shards never committed, the index never written.
+        let committed = names.count - 2
+        for name in names[committed...] { try FileManager.default.removeItem(atPath: out + "/" + name) }
+        try String((lines[0...committed]).joined(separator: "\n") + "\n").write(toFile: journalPath, atomically: true, encoding: .utf8)
+        for index in ["manifest.json", "train/index.json", "val/index.json"] { try? FileManager.default.removeItem(atPath: out + "/" + index) }
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: out + "/" + names[committed] + ".partial"))
+        // A damaged shard: it and the later shards of its split are written again.
+        let damaged = 1
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + names[damaged])))
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: out + "/" + names[damaged]))
+        let expectedKept = (0..<committed).filter { $0 < damaged || splits[$0] != splits[damaged] }.count
+
+        // Other settings do not resume (nor destroy) it.
+        #expect(throws: ExportError.self) { try export(out, maxSamples: 3) }
+        let resumed = try export(out)
+        #expect(resumed.resumedShards == expectedKept && expectedKept >= 1)
+        #expect(resumed.shards == whole.shards && resumed.samples == whole.samples && resumed.samplesBySplit == whole.samplesBySplit)
+        #expect(resumed.negatives == whole.negatives && resumed.multiTarget == whole.multiTarget && resumed.images == whole.images)
+        #expect(try filesUnder(out) == filesUnder(reference))
+        // Complete now: a further run needs --overwrite.
+        #expect(throws: ExportError.self) { try export(out) }
     }
 
     @Test func webDatasetByteLimitCutsShards() throws {

@@ -32,6 +32,19 @@ public final class TemporaryFolder: @unchecked Sendable {
     }
 }
 
+/// Every regular file under `folder` (recursively, hidden ones included): relative path → bytes.
+/// Two exports are the same output when these are equal.
+public func filesUnder(_ folder: String) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+        }
+    }
+    return files
+}
+
 /// The repository's root folder (this file is Tests/Support/TestSupport.swift).
 public let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path

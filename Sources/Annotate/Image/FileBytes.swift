@@ -30,6 +30,18 @@ public enum FileBytes {
         }
         if failure != 0 { throw .unreadable(path: path, reason: String(cString: strerror(failure))) }
         if bytes.count < size { return bytes } // shrank while reading: what is there
+        // Usually at the end: probe with a few bytes before setting up a chunk buffer.
+        var probe: (UInt64, UInt64) = (0, 0)
+        while true {
+            let count = withUnsafeMutableBytes(of: &probe) { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            withUnsafeBytes(of: &probe) { bytes.append(contentsOf: $0[0..<count]) }
+            break
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -128,38 +128,60 @@ extension RLE {
         if n == 0 { return BinaryMask(width: w, height: h, normalizedPixels: out) }
         out.withUnsafeMutableBufferPointer { o in
             let q = o.baseAddress!
-            counts.withUnsafeBufferPointer { c in
-                var position = 0
-                var value = false
-                for k in 0..<c.count {
-                    let run = Int(c[k])
-                    let end = position + run
-                    if k > 0 && position < n {
-                        let x = position / h
-                        let y = position - x * h
-                        if y != 0 { q[y * w + x] ^= 1 }
-                    }
-                    if value && run > 0 {
-                        // Columns whose top pixel falls inside this run of ones.
-                        var x = (position + h - 1) / h
-                        while x < w && x * h < end { q[x] = 1; x += 1 }
-                    }
-                    position = end
-                    value.toggle()
-                }
-            }
-            let raw = UnsafeMutableRawPointer(q)
-            for y in 1..<h {
-                let a = (y - 1) * w, b = y * w
-                var x = 0
-                while x + 8 <= w {
-                    let v = raw.loadUnaligned(fromByteOffset: a + x, as: UInt64.self) ^ raw.loadUnaligned(fromByteOffset: b + x, as: UInt64.self)
-                    raw.storeBytes(of: v, toByteOffset: b + x, as: UInt64.self)
-                    x += 8
-                }
-                while x < w { q[b + x] ^= q[a + x]; x += 1 }
-            }
+            forEachRunEdge(top: { x in q[x] = 1 }, toggle: { x, y in q[y * w + x] ^= 1 })
+            Self.xorRowsDown(UnsafeMutableRawPointer(q), rowBytes: w, rows: h)
         }
         return BinaryMask(width: w, height: h, normalizedPixels: out)
+    }
+}
+
+extension RLE {
+    /// The run edges of the mask, column by column (what `decode` and
+    /// `MaskPNG.encode1Bit(_: RLE)` build on): `top(x)` for each column whose top pixel is set,
+    /// `toggle(x, y)` for each pixel below a column's top where the value changes. XORing every
+    /// row into the next (`xorRowsDown`) then turns the toggles into the mask.
+    @inline(__always)
+    func forEachRunEdge(top: (_ x: Int) -> Void, toggle: (_ x: Int, _ y: Int) -> Void) {
+        let w = width, h = height, n = w * h
+        counts.withUnsafeBufferPointer { c in
+            var position = 0
+            var value = false
+            for k in 0..<c.count {
+                let run = Int(c[k])
+                let end = position + run
+                if k > 0 && position < n {
+                    let x = position / h
+                    let y = position - x * h
+                    if y != 0 { toggle(x, y) }
+                }
+                if value && run > 0 {
+                    // Columns whose top pixel falls inside this run of ones.
+                    var x = (position + h - 1) / h
+                    while x < w && x * h < end { top(x); x += 1 }
+                }
+                position = end
+                value.toggle()
+            }
+        }
+    }
+
+    /// XORs each of `rows` rows of `rowBytes` bytes into the row below it, top to bottom
+    /// (8 bytes at a time), turning run-edge toggles into runs.
+    static func xorRowsDown(_ raw: UnsafeMutableRawPointer, rowBytes: Int, rows: Int) {
+        guard rows > 1 else { return }
+        for y in 1..<rows {
+            let a = (y - 1) * rowBytes, b = y * rowBytes
+            var x = 0
+            while x + 8 <= rowBytes {
+                let v = raw.loadUnaligned(fromByteOffset: a + x, as: UInt64.self) ^ raw.loadUnaligned(fromByteOffset: b + x, as: UInt64.self)
+                raw.storeBytes(of: v, toByteOffset: b + x, as: UInt64.self)
+                x += 8
+            }
+            while x < rowBytes {
+                let v = raw.load(fromByteOffset: a + x, as: UInt8.self) ^ raw.load(fromByteOffset: b + x, as: UInt8.self)
+                raw.storeBytes(of: v, toByteOffset: b + x, as: UInt8.self)
+                x += 1
+            }
+        }
     }
 }

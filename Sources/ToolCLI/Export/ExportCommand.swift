@@ -9,7 +9,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export the store as ReasonSeg, WebDataset, COCO, LLaVA or MosaicML Streaming (MDS) training files.",
         discussion: """
         Every file is written under a temporary .partial name and renamed when complete, in a \
-        deterministic order; OUT must be empty (or pass --overwrite to replace its contents).
+        deterministic order; OUT must be empty (or pass --overwrite to replace its contents). \
+        webdataset and mds resume an interrupted export: run the same command into the same OUT \
+        and the shards already complete (size and SHA-256 checked) are kept, the rest written.
         """,
         subcommands: [ExportReasonSegCommand.self, ExportWebDatasetCommand.self, ExportCOCOCommand.self, ExportLLaVACommand.self, ExportMDSCommand.self]
     )
@@ -79,4 +81,14 @@ struct ExportFilterOptions: ParsableArguments {
 extension Dictionary where Key == String, Value == Int {
     /// `train 3, val 1` for summaries.
     var summary: String { sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
+}
+
+extension ShardedExportReport {
+    /// The one-line summary of a sharded export (webdataset, mds).
+    func summary(format: String) -> String {
+        "\(format): \(samples) samples (\(samplesBySplit.summary)) in \(shards.count) shards"
+            + (resumedShards > 0 ? " (\(resumedShards) kept from the interrupted run)" : "")
+            + ", \(bytes) bytes; \(negatives) negatives, \(multiTarget) with several masks, "
+            + "\(imagesWithoutInstructions) images without instructions → \(output)"
+    }
 }

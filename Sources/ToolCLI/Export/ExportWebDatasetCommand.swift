@@ -29,8 +29,6 @@ struct ExportWebDatasetCommand: ParsableCommand {
         let bar = ProgressBar(label: "export webdataset")
         let report = try exporter.run(to: out) { bar.update(done: $0, total: $1) }
         if filters.json { try printJSON(report); return }
-        print("webdataset: \(report.samples) samples (\(report.samplesBySplit.summary)) in \(report.shards.count) shards, "
-            + "\(report.bytes) bytes; \(report.negatives) negatives, \(report.multiTarget) with several masks, "
-            + "\(report.imagesWithoutInstructions) images without instructions → \(report.output)")
+        print(report.summary(format: "webdataset"))
     }
 }

@@ -1,18 +1,20 @@
 import Foundation
 import Serialization
 
-/// SHA-256 of a byte stream computed on its own thread: the writer hands over whole buffers
-/// (in order) and goes on writing while they are hashed, so hashing a shard costs the writing
-/// thread nothing but the hand-over. At most `maxPending` buffers wait, so memory stays bounded
-/// when hashing is slower than writing.
+/// SHA-256 of a byte stream computed on its own thread: the writer hands over what it has just
+/// written (`HashBatch`: its buffer and the arrays it wrote by reference, no copy) and goes on
+/// writing while they are hashed, so hashing a shard costs the writing thread nothing but the
+/// hand-over. At most `maxPending` batches wait, so memory stays bounded when hashing is slower
+/// than writing.
 final class BackgroundHasher: @unchecked Sendable {
     private let condition = NSCondition()
-    private var pending: [[UInt8]] = []
+    private var pending: [HashBatch] = []
+    private var head = 0
     private var closed = false
     private var finished = false
     private var digest: [UInt8] = []
-    /// Hashed chunks, emptied, for the writer to fill again (no fresh 1 MiB buffer, and its page
-    /// faults, per chunk).
+    /// Hashed buffers, emptied, for the writer to fill again (no fresh 1 MiB buffer, and its
+    /// page faults, per batch).
     private var recycled: [[UInt8]] = []
     private let maxPending: Int
 
@@ -23,24 +25,24 @@ final class BackgroundHasher: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `chunk` (hashed after everything queued before it); waits while too many are queued.
-    func submit(_ chunk: [UInt8]) {
-        guard !chunk.isEmpty else { return }
+    /// Queues `batch` (hashed after everything queued before it); waits while too many are queued.
+    func submit(_ batch: HashBatch) {
+        guard !batch.pieces.isEmpty else { return }
         condition.lock()
-        while pending.count >= maxPending && !closed { condition.wait() }
-        if !closed { pending.append(chunk) }
+        while pending.count - head >= maxPending && !closed { condition.wait() }
+        if !closed { pending.append(batch) }
         condition.broadcast()
         condition.unlock()
     }
 
-    /// An empty buffer with the capacity of a hashed chunk, if one is free.
+    /// An empty buffer with the capacity of a hashed one, if one is free.
     func takeBuffer() -> [UInt8]? {
         condition.lock()
         defer { condition.unlock() }
         return recycled.popLast()
     }
 
-    /// Waits for every queued chunk and returns the digest of them all.
+    /// Waits for every queued batch and returns the digest of them all.
     func finish() -> [UInt8] {
         condition.lock()
         closed = true
@@ -56,6 +58,7 @@ final class BackgroundHasher: @unchecked Sendable {
         condition.lock()
         closed = true
         pending.removeAll()
+        head = 0
         condition.broadcast()
         condition.unlock()
     }
@@ -64,21 +67,33 @@ final class BackgroundHasher: @unchecked Sendable {
         var hasher = SHA256()
         while true {
             condition.lock()
-            while pending.isEmpty && !closed { condition.wait() }
-            if pending.isEmpty {
+            while head == pending.count && !closed { condition.wait() }
+            if head == pending.count {
                 digest = hasher.finalize()
                 finished = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            var chunk = pending.removeFirst()
+            var batch = pending[head]
+            pending[head] = HashBatch(buffer: [], pieces: [])
+            head += 1
+            if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 } else if head >= 64 { pending.removeFirst(head); head = 0 }
             condition.broadcast()
             condition.unlock()
-            hasher.update(chunk)
-            chunk.removeAll(keepingCapacity: true)
+            batch.buffer.withUnsafeBytes { own in
+                for piece in batch.pieces {
+                    switch piece {
+                    case .buffered(let range): hasher.update(UnsafeRawBufferPointer(rebasing: own[range]))
+                    case .shared(let bytes): hasher.update(bytes)
+                    }
+                }
+            }
+            batch.pieces = []
+            guard batch.buffer.capacity > 0 else { continue }
+            batch.buffer.removeAll(keepingCapacity: true)
             condition.lock()
-            if recycled.count < 2 { recycled.append(chunk) }
+            if recycled.count < 2 { recycled.append(batch.buffer) }
             condition.unlock()
         }
     }

@@ -27,6 +27,16 @@ public struct ExportFilter: Sendable, Equatable {
         self.minimumArea = minimumArea
     }
 
+    /// The filter as text, the same in every process (sets sorted): part of a resumable
+    /// export's settings.
+    var settings: String {
+        "splits=" + (splits.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "all")
+            + " accepted-only=\(acceptedOnly) prelabels=\(includePrelabels)"
+            + " kinds=" + (kinds.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "all")
+            + " categories=" + (categories.map { $0.sorted().joined(separator: ",") } ?? "all")
+            + " min-area=\(minimumArea)"
+    }
+
     /// Whether an annotation may appear in the export at all (as a target or an ignore region).
     func admits(_ annotation: ExportAnnotation) -> Bool {
         switch annotation.reviewState {

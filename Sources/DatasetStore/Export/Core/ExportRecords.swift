@@ -28,7 +28,7 @@ public struct ExportAnnotation: Sendable, Equatable {
             case .polygons:
                 return .polygons(try JSONDecoder().decode([Polygon].self, from: data), imageWidth: width, imageHeight: height)
             case .rle:
-                let rle = try JSONDecoder().decode(RLE.self, from: data)
+                let rle = try Self.storedRLE(geometryJSON) ?? JSONDecoder().decode(RLE.self, from: data)
                 guard rle.width == width, rle.height == height else {
                     throw ExportError.badRecord(record: "annotation \(id)", field: "geometry",
                                                 reason: "RLE size \(rle.width)x\(rle.height) differs from the image's \(width)x\(height)")
@@ -39,6 +39,36 @@ public struct ExportAnnotation: Sendable, Equatable {
             throw error
         } catch {
             throw .badRecord(record: "annotation \(id)", field: "geometry", reason: "\(error)")
+        }
+    }
+
+    /// The RLE of a geometry in the exact form the store writes, `{"counts":"…","size":[h,w]}`
+    /// with no escape in the counts, read without a JSONDecoder (an export reads one per mask);
+    /// nil for any other text, which then goes through JSONDecoder (and its errors).
+    public static func storedRLE(_ text: String) -> RLE? {
+        var text = text
+        return text.withUTF8 { bytes -> RLE? in
+            let head = Array(#"{"counts":""#.utf8), middle = Array(#"","size":["#.utf8)
+            guard bytes.count > head.count + middle.count + 4, bytes.starts(with: head) else { return nil }
+            var at = head.count
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") { at += 1 }
+            guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+            let counts = String(decoding: UnsafeBufferPointer(rebasing: bytes[head.count..<at]), as: UTF8.self)
+            guard bytes[at...].starts(with: middle) else { return nil }
+            at += middle.count
+            func number() -> Int? {
+                var value = 0, digits = 0
+                while at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9"), digits < 12 {
+                    value = value * 10 + Int(bytes[at] - UInt8(ascii: "0"))
+                    at += 1
+                    digits += 1
+                }
+                return digits > 0 ? value : nil
+            }
+            guard let height = number(), at < bytes.count, bytes[at] == UInt8(ascii: ",") else { return nil }
+            at += 1
+            guard let width = number(), bytes[at...].elementsEqual("]}".utf8) else { return nil }
+            return try? RLE(height: height, width: width, compressedCounts: counts)
         }
     }
 

@@ -29,6 +29,26 @@ public struct ExportStream: Sendable {
         catch { throw .store(error) }
     }
 
+    /// A fingerprint of the store's records (counts and largest ids of images, annotations,
+    /// instructions and targets): a resumed export refuses a store that gained or lost records
+    /// since the interrupted run. (Records edited in place keep the fingerprint.)
+    func fingerprint() throws(ExportError) -> String {
+        do {
+            return try store.read { db in
+                var parts: [String] = []
+                for table in ["images", "annotations", "instructions"] {
+                    let row = try Row.fetchOne(db, sql: "SELECT count(*), ifnull(max(id), 0) FROM \(table)")
+                    let count: Int = row?[0] ?? 0
+                    let largest: Int64 = row?[1] ?? 0
+                    parts.append("\(table)=\(count)/\(largest)")
+                }
+                let targets = try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_targets") ?? 0
+                parts.append("targets=\(targets)")
+                return "store " + parts.joined(separator: " ")
+            }
+        } catch { throw .store(error) }
+    }
+
     /// The categories, by id.
     public func categories() throws(ExportError) -> [(id: Int64, name: String, displayName: String)] {
         do {
@@ -47,20 +67,23 @@ public struct ExportStream: Sendable {
             }
         } catch { throw .store(error) }
         var lastID: Int64 = 0
+        // The first pages are small, so the first images reach `body` (and an export's writer)
+        // after a short query, not after a whole page; then pages grow to `pageSize`.
+        var limit = min(pageSize, 16)
         while true {
             let page: [ExportItem]
-            do { page = try readPage(after: lastID, roots: roots) } catch let error as ExportError { throw error } catch {
+            do { page = try readPage(after: lastID, limit: limit, roots: roots) } catch let error as ExportError { throw error } catch {
                 throw .store(error as? StoreError ?? .database(path: store.location.databasePath, reason: "\(error)"))
             }
             guard let last = page.last else { return }
             lastID = last.image.id
+            limit = min(pageSize, limit * 4)
             for item in page { try body(item) }
         }
     }
 
-    private func readPage(after lastID: Int64, roots: [Int64: String]) throws -> [ExportItem] {
+    private func readPage(after lastID: Int64, limit: Int, roots: [Int64: String]) throws -> [ExportItem] {
         let clause = splitClause
-        let limit = pageSize
         let filter = filter
         return try store.read { db -> [ExportItem] in
             let images = try ImageRecord.fetchAll(db, sql: "SELECT * FROM images WHERE id > ?\(clause) ORDER BY id LIMIT ?",

@@ -18,7 +18,7 @@ public struct OutputFolder: Sendable {
 
     public init(path: String, overwrite: Bool) throws(ExportError) {
         let fm = FileManager.default
-        let absolute = path.hasPrefix("/") ? path : fm.currentDirectoryPath + "/" + path
+        let absolute = Self.absolute(path)
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: absolute, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw .badOutput(path: absolute, reason: "exists and is not a folder") }
@@ -49,6 +49,26 @@ public struct OutputFolder: Sendable {
         self.path = String(cString: resolved)
         free(resolved)
         try write(Self.markerName, Array("LisaKit export: --overwrite may replace this folder's contents\n".utf8))
+    }
+
+    /// Opens a folder that holds an earlier, interrupted LisaKit export and keeps its files (a
+    /// sharded export resuming it decides which stay); its `.partial` files are removed.
+    init(resuming path: String) throws(ExportError) {
+        let absolute = Self.absolute(path)
+        guard FileManager.default.fileExists(atPath: absolute + "/" + Self.markerName) else {
+            throw .badOutput(path: absolute, reason: "it holds no LisaKit export to resume")
+        }
+        guard let resolved = realpath(absolute, nil) else {
+            throw .badOutput(path: absolute, reason: String(cString: strerror(errno)))
+        }
+        self.path = String(cString: resolved)
+        free(resolved)
+        removePartials()
+    }
+
+    /// `path` made absolute against the current folder.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// The file that marks a folder as a LisaKit export.

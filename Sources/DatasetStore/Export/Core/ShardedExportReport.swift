@@ -32,6 +32,8 @@ public struct ShardedExportReport: Sendable, Codable, Equatable {
     public var imagesWithoutInstructions = 0
     public var bytes = 0
     public var shards: [ExportShard] = []
+    /// Shards kept from an interrupted run of the same export (verified, not rewritten).
+    public var resumedShards = 0
     public var samplesBySplit: [String: Int] = [:]
 
     public init(output: String) { self.output = output }

@@ -12,43 +12,48 @@ public struct TarWriter {
     /// The ustar header of a regular file. Names up to 100 bytes go in `name`; longer ones
     /// (up to 255) are split at a `/` into `prefix` and `name`.
     public static func header(name: String, size: Int, mtime: Int = 0) throws(ExportError) -> [UInt8] {
-        var block = [UInt8](repeating: 0, count: blockSize)
         let bytes = Array(name.utf8)
-        var nameBytes = bytes, prefixBytes: [UInt8] = []
+        var nameStart = 0
         if bytes.count > 100 {
             guard bytes.count <= 255, let slash = bytes.lastIndex(where: { $0 == UInt8(ascii: "/") }),
                   slash <= 155, bytes.count - slash - 1 <= 100, slash > 0 else {
                 throw .invalidOption(name: "tar member", reason: "name \(name) is too long for ustar")
             }
-            prefixBytes = Array(bytes[..<slash])
-            nameBytes = Array(bytes[(slash + 1)...])
+            nameStart = slash + 1
         }
-        guard !nameBytes.isEmpty, size >= 0, size < 0o77777777777 else {
+        guard nameStart < bytes.count, size >= 0, size < 0o77777777777 else {
             throw .invalidOption(name: "tar member", reason: "\(name): size \(size) does not fit a ustar header")
         }
-        func put(_ field: [UInt8], at offset: Int) {
-            for (i, b) in field.enumerated() { block[offset + i] = b }
+        return [UInt8](unsafeUninitializedCapacity: blockSize) { block, initialized in
+            block.initialize(repeating: 0)
+            initialized = blockSize
+            /// `value` in octal, zero-padded to `width - 1` digits and a NUL.
+            func octal(_ value: Int, at offset: Int, width: Int) {
+                var v = value
+                for i in stride(from: offset + width - 2, through: offset, by: -1) {
+                    block[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v & 7)
+                    v >>= 3
+                }
+            }
+            for i in nameStart..<bytes.count { block[i - nameStart] = bytes[i] }
+            octal(0o644, at: 100, width: 8)
+            octal(0, at: 108, width: 8)
+            octal(0, at: 116, width: 8)
+            octal(size, at: 124, width: 12)
+            octal(mtime, at: 136, width: 12)
+            for i in 148..<156 { block[i] = UInt8(ascii: " ") }
+            block[156] = UInt8(ascii: "0")
+            for (i, b) in "ustar".utf8.enumerated() { block[257 + i] = b }
+            block[263] = UInt8(ascii: "0"); block[264] = UInt8(ascii: "0")
+            octal(0, at: 329, width: 8)
+            octal(0, at: 337, width: 8)
+            if nameStart > 0 { for i in 0..<(nameStart - 1) { block[345 + i] = bytes[i] } }
+            var checksum = 0
+            for b in block { checksum += Int(b) }
+            octal(checksum, at: 148, width: 7) // six digits, NUL, space
+            block[154] = 0
+            block[155] = UInt8(ascii: " ")
         }
-        func octal(_ value: Int, width: Int) -> [UInt8] {
-            let digits = Array(String(value, radix: 8).utf8)
-            return [UInt8](repeating: UInt8(ascii: "0"), count: width - 1 - digits.count) + digits + [0]
-        }
-        put(nameBytes, at: 0)
-        put(octal(0o644, width: 8), at: 100)
-        put(octal(0, width: 8), at: 108)
-        put(octal(0, width: 8), at: 116)
-        put(octal(size, width: 12), at: 124)
-        put(octal(mtime, width: 12), at: 136)
-        put([UInt8](repeating: UInt8(ascii: " "), count: 8), at: 148)
-        block[156] = UInt8(ascii: "0")
-        put(Array("ustar".utf8) + [0], at: 257)
-        put(Array("00".utf8), at: 263)
-        put(octal(0, width: 8), at: 329)
-        put(octal(0, width: 8), at: 337)
-        put(prefixBytes, at: 345)
-        let checksum = block.reduce(0) { $0 + Int($1) }
-        put(octal(checksum, width: 7) + [UInt8(ascii: " ")], at: 148)
-        return block
     }
 
     /// Appends one member.

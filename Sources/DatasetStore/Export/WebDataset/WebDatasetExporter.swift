@@ -45,98 +45,56 @@ public struct WebDatasetExporter {
         return String(repeating: "0", count: max(0, 10 - a.count)) + a + "_" + String(repeating: "0", count: max(0, 10 - b.count)) + b
     }
 
-    final class OpenShard {
-        let name: String
-        let split: String
-        let file: AtomicFile
-        var samples = 0
-        init(name: String, split: String, file: AtomicFile) { self.name = name; self.split = split; self.file = file }
-    }
-
     /// Memory the prepared-sample queue may hold.
     static let queueBytes = 16 << 20
 
     /// Exports. Two stages run at once (`ExportPipeline`): a producer thread reads images and
     /// builds each sample's files (JSON, mask PNG); the calling thread writes them into shards
-    /// and hashes them. The queue between them holds at most `queueBytes`, so memory stays bounded.
+    /// (`TarShard`), and each shard is hashed on a thread of its own as it is written. The
+    /// queue between the stages holds at most `queueBytes`, so memory stays bounded.
     public func run(to outputPath: String, progress: (Int, Int) -> Void = { _, _ in }) throws(ExportError) -> ShardedExportReport {
         guard options.maxSamplesPerShard >= 1 else { throw .invalidOption(name: "--max-samples", reason: "must be at least 1") }
         guard options.maxBytesPerShard >= 4096 else { throw .invalidOption(name: "--max-bytes", reason: "must be at least 4096") }
-        guard options.maskBitDepth == 1 || options.maskBitDepth == 8 else {
-            throw .invalidOption(name: "--mask-bits", reason: "must be 1 or 8, not \(options.maskBitDepth)")
+        try ShardedExport<TarShard>.checkMaskBitDepth(options.maskBitDepth)
+        let maskBitDepth = options.maskBitDepth, maxSamples = options.maxSamplesPerShard, maxBytes = options.maxBytesPerShard
+        let settings = "webdataset max-samples=\(maxSamples) max-bytes=\(maxBytes) mask-bits=\(maskBitDepth)"
+        let export = ShardedExport<TarShard>(stream: stream, queueBytes: Self.queueBytes, settings: settings, prepare: { (item) throws(ExportError) in
+            try Self.prepare(item, maskBitDepth: maskBitDepth)
+        }, open: { (output, split, index) throws(ExportError) in
+            try TarShard(output: output, split: split, index: index, maxSamples: maxSamples, maxBytes: maxBytes)
+        })
+        return try export.run(to: outputPath, overwrite: options.overwrite, progress: progress) { (output, report) throws(ExportError) in
+            let manifest: [String: Any] = [
+                "format": "webdataset",
+                "samples": report.samples,
+                "samples_by_split": report.samplesBySplit,
+                "shards": report.shards.map { ["name": $0.name, "split": $0.split, "samples": $0.samples, "bytes": $0.bytes, "sha256": $0.sha256] },
+            ]
+            try output.write("manifest.json", try ExportJSON.bytes(manifest, pretty: true, record: "manifest.json"))
         }
-        let output = try OutputFolder(path: outputPath, overwrite: options.overwrite)
-        var report = ShardedExportReport(output: output.path)
-        var open: [String: OpenShard] = [:]
-        var nextIndex: [String: Int] = [:]
-        let total = try stream.imageCount()
-        var done = 0
-
-        func close(_ shard: OpenShard) throws(ExportError) {
-            try TarWriter.finish(shard.file)
-            let bytes = shard.file.byteCount
-            let hash = shard.file.finalizeHash() ?? ""
-            try shard.file.commit()
-            report.shards.append(ExportShard(name: shard.name, split: shard.split, samples: shard.samples, bytes: bytes, sha256: hash))
-            report.bytes += bytes
-        }
-
-        let maskBitDepth = options.maskBitDepth
-        do throws(ExportError) {
-            try ExportPipeline.run(stream, queueBytes: Self.queueBytes, prepare: { (item) throws(ExportError) in
-                try Self.prepare(item, maskBitDepth: maskBitDepth).map { ($0, $0.members.reduce(0) { $0 + $1.1.count }) }
-            }, consume: { (sample) throws(ExportError) in
-                let split = sample.split
-                let size = sample.members.reduce(0) { $0 + TarWriter.memberSize($1.1.count) }
-                if let shard = open[split], shard.samples >= options.maxSamplesPerShard
-                    || shard.file.byteCount + size + 2 * TarWriter.blockSize > options.maxBytesPerShard {
-                    open[split] = nil
-                    try close(shard)
-                }
-                let shard: OpenShard
-                if let current = open[split] {
-                    shard = current
-                } else {
-                    let index = nextIndex[split, default: 0]
-                    nextIndex[split] = index + 1
-                    let digits = String(index)
-                    let name = split + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".tar"
-                    shard = OpenShard(name: name, split: split, file: try output.create(name, hashing: true, sync: true))
-                    open[split] = shard
-                }
-                for (name, bytes) in sample.members { try TarWriter.append(name: name, bytes: bytes, to: shard.file) }
-                shard.samples += 1
-                report.samples += 1
-                report.samplesBySplit[split, default: 0] += 1
-                if sample.negative { report.negatives += 1 }
-                if sample.multiTarget { report.multiTarget += 1 }
-            }, imageDone: { withoutInstructions in
-                report.images += 1
-                if withoutInstructions { report.imagesWithoutInstructions += 1 }
-                done += 1
-                progress(done, total)
-            })
-            for split in open.keys.sorted() { if let shard = open[split] { open[split] = nil; try close(shard) } }
-        } catch {
-            for shard in open.values { shard.file.abort() }
-            throw error
-        }
-        report.shards.sort { $0.name < $1.name }
-        let manifest: [String: Any] = [
-            "format": "webdataset",
-            "samples": report.samples,
-            "samples_by_split": report.samplesBySplit,
-            "shards": report.shards.map { ["name": $0.name, "split": $0.split, "samples": $0.samples, "bytes": $0.bytes, "sha256": $0.sha256] },
-        ]
-        try output.write("manifest.json", try ExportJSON.bytes(manifest, pretty: true, record: "manifest.json"))
-        return report
     }
 
-    struct Sample: Sendable {
-        var split: String
-        var members: [(String, [UInt8])]
-        var negative: Bool
-        var multiTarget: Bool
+    /// One sample: its tar members in order (name, bytes).
+    struct Sample: ShardedSample {
+        let split: String
+        let key: SampleKey
+        let members: [(String, [UInt8])]
+        let negative: Bool
+        let multiTarget: Bool
+        /// The members' bytes.
+        let size: Int
+        /// What the sample adds to a tar (headers and padding included).
+        let tarSize: Int
+
+        init(split: String, key: SampleKey, members: [(String, [UInt8])], negative: Bool, multiTarget: Bool) {
+            self.split = split
+            self.key = key
+            self.members = members
+            self.negative = negative
+            self.multiTarget = multiTarget
+            size = members.reduce(0) { $0 + $1.1.count }
+            tarSize = members.reduce(0) { $0 + TarWriter.memberSize($1.1.count) }
+        }
     }
 
     /// The samples of one image: per instruction the image file (original bytes), the JSON and
@@ -144,46 +102,36 @@ public struct WebDatasetExporter {
     static func prepare(_ item: ExportItem, maskBitDepth: Int = 1) throws(ExportError) -> [Sample] {
         guard !item.instructions.isEmpty else { return [] }
         let image = item.image
-        let imageBytes: [UInt8]
-        do { imageBytes = try FileBytes.read(item.imagePath) } catch {
-            throw ExportError.badRecord(record: "image \(image.id) (\(item.imagePath))", field: "file", reason: "\(error)")
-        }
-        let ignore = try ExportMasks.union(item.ignoreAnnotations, width: image.width, height: image.height)
-        // Rephrasings of one query share a mask: encode it once per image.
-        var maskPNGs: [Int64: [UInt8]] = [:]
+        // Rephrasings of one query share a mask: `parts` encodes it once per image.
+        var parts = try ImageSampleParts(item, maskBitDepth: maskBitDepth)
         var samples: [Sample] = []
         for instruction in item.instructions {
-            let key = Self.key(imageID: image.id, instructionID: instruction.id)
-            var members: [(String, [UInt8])] = [(key + "." + image.format.fileExtension, imageBytes)]
-            var json = sampleJSON(item, instruction, key: key)
-            if let ignore { json["ignore"] = ExportJSON.rle(ignore) }
+            let key = parts.key(instruction)
+            var json = parts.json(instruction, key: key)
+            var mask: [UInt8]?
             if instruction.targets.count == 1 {
-                let target = instruction.targets[0]
-                let png: [UInt8]
-                if let cached = maskPNGs[target.id] {
-                    png = cached
-                } else {
-                    png = try Self.maskPNG(try target.rle(width: image.width, height: image.height).decode(), annotation: target.id,
-                                           bitDepth: maskBitDepth)
-                    maskPNGs[target.id] = png
-                }
-                members.append((key + ".mask.png", png))
+                mask = try parts.maskPNG(instruction.targets[0])
             } else if instruction.targets.count > 1 {
                 var masks: [[String: Any]] = []
                 for target in instruction.targets { masks.append(ExportJSON.rle(try target.rle(width: image.width, height: image.height))) }
                 json["masks"] = masks
             }
-            members.insert((key + ".json", try ExportJSON.bytes(json, record: "instruction \(instruction.id)")), at: 1)
-            samples.append(Sample(split: item.splitName, members: members, negative: instruction.targets.isEmpty, multiTarget: instruction.targets.count > 1))
+            var members: [(String, [UInt8])] = [(key + "." + image.format.fileExtension, parts.imageBytes),
+                                                (key + ".json", try ExportJSON.bytes(json, record: "instruction \(instruction.id)"))]
+            if let mask { members.append((key + ".mask.png", mask)) }
+            samples.append(Sample(split: item.splitName, key: SampleKey(image: image.id, instruction: instruction.id), members: members, negative: instruction.targets.isEmpty, multiTarget: instruction.targets.count > 1))
         }
         return samples
     }
 
-    /// A mask as a PNG: 1-bit gray (0/1), or 8-bit gray (0/255). Deflate level 1: masks are
-    /// long runs, level 1 compresses them nearly as well as 6 at a fraction of the time.
-    static func maskPNG(_ mask: BinaryMask, annotation: Int64, bitDepth: Int = 1) throws(ExportError) -> [UInt8] {
+    /// A mask as a PNG: 1-bit gray (0/1), or 8-bit gray (0/255, libpng at deflate level 1:
+    /// masks are long runs, level 1 compresses them nearly as well as 6 at a fraction of the time).
+    static func maskPNG(_ rle: RLE, annotation: Int64, bitDepth: Int = 1) throws(ExportError) -> [UInt8] {
         do {
-            if bitDepth == 1 { return try MaskPNG.encode1Bit(mask, compressionLevel: 1) }
+            // 1-bit: packed straight from the runs (no byte-per-pixel mask in between) and
+            // deflated by `MaskPNGEncoder` (libpng for what it does not take).
+            if bitDepth == 1 { return try MaskPNGEncoder.encode(rle) ?? MaskPNG.encode1Bit(rle, compressionLevel: 1) }
+            let mask = rle.decode()
             let count = mask.count
             let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
                 mask.pixels.withUnsafeBufferPointer { pixels in
