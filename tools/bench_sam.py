@@ -137,7 +137,7 @@ def main() -> None:
     ap.add_argument("--bench", default=str(ROOT / ".build/release/lisakit-bench"))
     ap.add_argument("--image", default=str(ROOT / "samples/images/rocket.jpg"))
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--out", default="/tmp/lisakit-sam")
     ap.add_argument("--vit-h", action="store_true", help="also run our ViT-H encoder (2.5 GB checkpoint) for peak memory")
     ap.add_argument("--vit-h-peer", action="store_true", help="with --vit-h, run PyTorch's ViT-H beside it too")
