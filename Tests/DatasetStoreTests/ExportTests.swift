@@ -304,8 +304,21 @@ struct ExporterTests {
         try Data(bytes).write(to: URL(fileURLWithPath: out + "/" + names[damaged]))
         let expectedKept = (0..<committed).filter { $0 < damaged || splits[$0] != splits[damaged] }.count
 
-        // Other settings do not resume (nor destroy) it.
+        // Other settings do not resume (nor destroy) it, nor does a store edited in place since
+        // (a mask corrected, an image moved to another split): kept shards would hold old records.
         #expect(throws: ExportError.self) { try export(out, maxSamples: 3) }
+        let firstAnnotation = "(SELECT min(id) FROM annotations)", firstImage = "(SELECT min(id) FROM images)"
+        let oldSplit = try fixture.store.read { db in try String.fetchOne(db, sql: "SELECT split FROM images WHERE id = \(firstImage)") }
+        for (edit, undo) in [
+            ("UPDATE annotations SET version = version + 1 WHERE id = \(firstAnnotation)",
+             "UPDATE annotations SET version = version - 1 WHERE id = \(firstAnnotation)"),
+            ("UPDATE images SET split = CASE split WHEN 'val' THEN 'train' ELSE 'val' END WHERE id = \(firstImage)",
+             "UPDATE images SET split = \(oldSplit.map { "'\($0)'" } ?? "NULL") WHERE id = \(firstImage)"),
+        ] {
+            try fixture.store.write { db in try db.execute(sql: edit) }
+            #expect(throws: ExportError.self, "resumed after: \(edit)") { try export(out) }
+            try fixture.store.write { db in try db.execute(sql: undo) }
+        }
         let resumed = try export(out)
         #expect(resumed.resumedShards == expectedKept && expectedKept >= 1)
         #expect(resumed.shards == whole.shards && resumed.samples == whole.samples && resumed.samplesBySplit == whole.samplesBySplit)

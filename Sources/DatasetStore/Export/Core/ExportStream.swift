@@ -29,9 +29,12 @@ public struct ExportStream: Sendable {
         catch { throw .store(error) }
     }
 
-    /// A fingerprint of the store's records (counts and largest ids of images, annotations,
-    /// instructions and targets): a resumed export refuses a store that gained or lost records
-    /// since the interrupted run. (Records edited in place keep the fingerprint.)
+    /// A fingerprint of the store's records: counts and largest ids of images, annotations,
+    /// instructions and targets (records added or removed), the annotations' summed versions and
+    /// latest update (a review or correction edits a mask in place and bumps both), the
+    /// instructions' latest update, and a checksum of the images' splits (a re-split moves images
+    /// between splits without changing any count). A resumed export refuses a store whose
+    /// fingerprint differs from the interrupted run's, so kept shards never mix old and new records.
     func fingerprint() throws(ExportError) -> String {
         do {
             return try store.read { db in
@@ -44,6 +47,18 @@ public struct ExportStream: Sendable {
                 }
                 let targets = try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_targets") ?? 0
                 parts.append("targets=\(targets)")
+                let edits = try Row.fetchOne(db, sql: """
+                    SELECT ifnull(sum(version), 0), ifnull(max(updated_at), ''),
+                           (SELECT ifnull(max(updated_at), '') FROM instructions),
+                           (SELECT ifnull(sum(id * (CASE WHEN split IS NULL THEN 0
+                                                         ELSE unicode(split) * 8 + length(split) END)), 0) FROM images)
+                    FROM annotations
+                    """)
+                let versions: Int64 = edits?[0] ?? 0
+                let annotationsUpdated: String = edits?[1] ?? ""
+                let instructionsUpdated: String = edits?[2] ?? ""
+                let splits: Int64 = edits?[3] ?? 0
+                parts.append("versions=\(versions) edited=\(annotationsUpdated)/\(instructionsUpdated) splits=\(splits)")
                 return "store " + parts.joined(separator: " ")
             }
         } catch { throw .store(error) }
