@@ -47,7 +47,7 @@ struct BackendOptions: ParsableArguments {
 
     /// The in-process model of the local backend: --model PATH, else SmolLM2-135M-Instruct as
     /// `make models` installs it.
-    func localParaphraser() throws -> LocalModelParaphraser {
+    func localSampler() throws -> LocalListSampler {
         let path: String
         if let model, !model.isEmpty {
             path = model
@@ -57,14 +57,14 @@ struct BackendOptions: ParsableArguments {
             throw AugmentError.unavailableBackend(name: "local", reason: "SmolLM2-135M-Instruct is not installed (run `make models`) "
                 + "and no --model PATH to a LLaMA-family GGUF file or Hugging Face folder was given")
         }
-        return try LocalModelParaphraser(modelPath: path, seed: seed)
+        return try LocalListSampler(modelPath: path, seed: seed)
     }
 
     func paraphraser(store: DatasetStore) throws -> any Paraphraser {
         switch backend {
         case .rules: return RulesParaphraser(seed: seed)
         case .openai: return OpenAIParaphraser(client: try client(store: store))
-        case .local: return try localParaphraser()
+        case .local: return LocalModelParaphraser(sampler: try localSampler())
         }
     }
 
@@ -72,8 +72,7 @@ struct BackendOptions: ParsableArguments {
         switch backend {
         case .rules: return RulesQueryWriter(seed: seed)
         case .openai: return OpenAIQueryWriter(client: try client(store: store))
-        case .local:
-            throw AugmentError.unavailableBackend(name: "local", reason: "write-queries has no in-process backend yet; use --backend rules or --backend openai (a local llama.cpp server works with openai)")
+        case .local: return LocalQueryWriter(sampler: try localSampler())
         }
     }
 }
