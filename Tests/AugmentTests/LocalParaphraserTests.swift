@@ -115,13 +115,7 @@ struct LocalQueryWriterTests {
         let report = try await runner.run(phrases: 1, sentences: 1)
         #expect(report.sources == 5 && report.candidates > 0 && report.backendFailures == 0)
         #expect(report.accepted + report.rejected.values.reduce(0, +) + report.alreadyPresent == report.candidates)
-        let rows = try data.store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT i.text, i.kind, i.backend, i.status, c.name FROM instructions i
-                JOIN instruction_targets t ON t.instruction_id = i.id JOIN annotations a ON a.id = t.annotation_id
-                JOIN categories c ON c.id = a.category_id WHERE i.origin = 'generated'
-                """)
-        }
+        let rows = try data.generatedInstructions()
         #expect(rows.count == report.accepted)
         for row in rows {
             #expect(row["kind"] as String == "reasoning" && row["backend"] as String == "local" && row["status"] as String == "pending")

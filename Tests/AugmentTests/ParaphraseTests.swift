@@ -131,13 +131,7 @@ struct AugmentRunTests {
         let runner = QueryWritingRunner(store: data.store, backend: RulesQueryWriter(seed: 1), gate: QualityGate(embedder: HashingEmbedder()))
         let report = try await runner.run(phrases: 2, sentences: 2)
         #expect(report.sources == 5 && report.accepted > 0)
-        let rows = try data.store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT i.text, i.kind, i.is_sentence, i.backend, c.name FROM instructions i
-                JOIN instruction_targets t ON t.instruction_id = i.id JOIN annotations a ON a.id = t.annotation_id
-                JOIN categories c ON c.id = a.category_id WHERE i.origin = 'generated'
-                """)
-        }
+        let rows = try data.generatedInstructions()
         #expect(rows.count == report.accepted)
         #expect(Set(rows.map { $0["is_sentence"] as Bool }) == [true, false])
         for row in rows {

@@ -10,6 +10,18 @@ import TestSupport
 struct LabelledStore {
     let folder = TemporaryFolder()
     let store: DatasetStore
+
+    /// The `generated` instructions (written queries) with their target's category name:
+    /// columns text, kind, is_sentence, backend, status, name.
+    func generatedInstructions() throws -> [Row] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.text, i.kind, i.is_sentence, i.backend, i.status, c.name FROM instructions i
+                JOIN instruction_targets t ON t.instruction_id = i.id JOIN annotations a ON a.id = t.annotation_id
+                JOIN categories c ON c.id = a.category_id WHERE i.origin = 'generated'
+                """)
+        }
+    }
     var cups: [Int64] = []
     var trash: Int64 = 0
     var light: Int64 = 0
