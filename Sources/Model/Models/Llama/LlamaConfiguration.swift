@@ -54,17 +54,17 @@ public struct LlamaConfiguration: Codable, Sendable, Equatable {
     public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = LlamaConfiguration()
-        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? d.vocabSize
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? d.hiddenSize
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? d.intermediateSize
-        numHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .numHiddenLayers) ?? d.numHiddenLayers
-        numAttentionHeads = try c.decodeIfPresent(Int.self, forKey: .numAttentionHeads) ?? d.numAttentionHeads
-        numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads) ?? numAttentionHeads
-        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? (numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0)
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? d.hiddenAct
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? d.maxPositionEmbeddings
-        rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? d.rmsNormEps
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? d.tieWordEmbeddings
+        vocabSize = try c.decode(.vocabSize, or: d.vocabSize)
+        hiddenSize = try c.decode(.hiddenSize, or: d.hiddenSize)
+        intermediateSize = try c.decode(.intermediateSize, or: d.intermediateSize)
+        numHiddenLayers = try c.decode(.numHiddenLayers, or: d.numHiddenLayers)
+        numAttentionHeads = try c.decode(.numAttentionHeads, or: d.numAttentionHeads)
+        numKeyValueHeads = try c.decode(.numKeyValueHeads, or: numAttentionHeads)
+        headDim = try c.decode(.headDim, or: (numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0))
+        hiddenAct = try c.decode(.hiddenAct, or: d.hiddenAct)
+        maxPositionEmbeddings = try c.decode(.maxPositionEmbeddings, or: d.maxPositionEmbeddings)
+        rmsNormEps = try c.decode(.rmsNormEps, or: d.rmsNormEps)
+        tieWordEmbeddings = try c.decode(.tieWordEmbeddings, or: d.tieWordEmbeddings)
         bosTokenId = try c.decodeIfPresent(Int.self, forKey: .bosTokenId)
         if let many = try? c.decodeIfPresent([Int].self, forKey: .eosTokenId) {
             eosTokenIds = many
@@ -73,12 +73,12 @@ public struct LlamaConfiguration: Codable, Sendable, Equatable {
         } else {
             eosTokenIds = []
         }
-        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? d.attentionBias
-        mlpBias = try c.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? d.mlpBias
+        attentionBias = try c.decode(.attentionBias, or: d.attentionBias)
+        mlpBias = try c.decode(.mlpBias, or: d.mlpBias)
         // transformers 5 keeps rope_theta and the scaling together in rope_parameters.
         let parameters = try c.decodeIfPresent([String: JSONScalar].self, forKey: .ropeParameters)
         let scaling = try c.decodeIfPresent([String: JSONScalar].self, forKey: .ropeScaling)
-        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? parameters?["rope_theta"]?.number ?? d.ropeTheta
+        ropeTheta = try c.decode(.ropeTheta, or: parameters?["rope_theta"]?.number ?? d.ropeTheta)
         if let object = scaling ?? parameters {
             do {
                 ropeScaling = try LlamaRopeScaling.parse(object, path: "config.json")

@@ -34,17 +34,17 @@ public struct BertConfig: Codable, Sendable, Equatable {
     public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = BertConfig()
-        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? d.vocabSize
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? d.hiddenSize
-        numHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .numHiddenLayers) ?? d.numHiddenLayers
-        numAttentionHeads = try c.decodeIfPresent(Int.self, forKey: .numAttentionHeads) ?? d.numAttentionHeads
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? d.intermediateSize
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? d.hiddenAct
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? d.maxPositionEmbeddings
-        typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? d.typeVocabSize
-        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? d.layerNormEps
-        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? d.padTokenId
-        positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? d.positionEmbeddingType
+        vocabSize = try c.decode(.vocabSize, or: d.vocabSize)
+        hiddenSize = try c.decode(.hiddenSize, or: d.hiddenSize)
+        numHiddenLayers = try c.decode(.numHiddenLayers, or: d.numHiddenLayers)
+        numAttentionHeads = try c.decode(.numAttentionHeads, or: d.numAttentionHeads)
+        intermediateSize = try c.decode(.intermediateSize, or: d.intermediateSize)
+        hiddenAct = try c.decode(.hiddenAct, or: d.hiddenAct)
+        maxPositionEmbeddings = try c.decode(.maxPositionEmbeddings, or: d.maxPositionEmbeddings)
+        typeVocabSize = try c.decode(.typeVocabSize, or: d.typeVocabSize)
+        layerNormEps = try c.decode(.layerNormEps, or: d.layerNormEps)
+        padTokenId = try c.decode(.padTokenId, or: d.padTokenId)
+        positionEmbeddingType = try c.decode(.positionEmbeddingType, or: d.positionEmbeddingType)
     }
 
     /// The activation `hidden_act` names.

@@ -23,10 +23,10 @@ public struct PoolingConfig: Codable, Sendable, Equatable {
     public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         wordEmbeddingDimension = try c.decodeIfPresent(Int.self, forKey: .wordEmbeddingDimension)
-        poolingModeClsToken = try c.decodeIfPresent(Bool.self, forKey: .poolingModeClsToken) ?? false
-        poolingModeMeanTokens = try c.decodeIfPresent(Bool.self, forKey: .poolingModeMeanTokens) ?? true
-        poolingModeMaxTokens = try c.decodeIfPresent(Bool.self, forKey: .poolingModeMaxTokens) ?? false
-        poolingModeMeanSqrtLenTokens = try c.decodeIfPresent(Bool.self, forKey: .poolingModeMeanSqrtLenTokens) ?? false
+        poolingModeClsToken = try c.decode(.poolingModeClsToken, or: false)
+        poolingModeMeanTokens = try c.decode(.poolingModeMeanTokens, or: true)
+        poolingModeMaxTokens = try c.decode(.poolingModeMaxTokens, or: false)
+        poolingModeMeanSqrtLenTokens = try c.decode(.poolingModeMeanSqrtLenTokens, or: false)
     }
 
     /// The single enabled mode; throws when none or several are on.

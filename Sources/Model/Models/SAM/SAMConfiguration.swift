@@ -60,27 +60,27 @@ public struct SAMConfiguration: Codable, Sendable, Equatable {
     public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = SAMConfiguration()
-        imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? d.imageSize
-        patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? d.patchSize
-        encoderEmbedDim = try c.decodeIfPresent(Int.self, forKey: .encoderEmbedDim) ?? d.encoderEmbedDim
-        encoderDepth = try c.decodeIfPresent(Int.self, forKey: .encoderDepth) ?? d.encoderDepth
-        encoderNumHeads = try c.decodeIfPresent(Int.self, forKey: .encoderNumHeads) ?? d.encoderNumHeads
-        encoderMLPRatio = try c.decodeIfPresent(Double.self, forKey: .encoderMLPRatio) ?? d.encoderMLPRatio
-        encoderWindowSize = try c.decodeIfPresent(Int.self, forKey: .encoderWindowSize) ?? d.encoderWindowSize
-        encoderGlobalAttnIndexes = try c.decodeIfPresent([Int].self, forKey: .encoderGlobalAttnIndexes) ?? d.encoderGlobalAttnIndexes
-        encoderUseRelPos = try c.decodeIfPresent(Bool.self, forKey: .encoderUseRelPos) ?? d.encoderUseRelPos
-        promptEmbedDim = try c.decodeIfPresent(Int.self, forKey: .promptEmbedDim) ?? d.promptEmbedDim
-        maskInChans = try c.decodeIfPresent(Int.self, forKey: .maskInChans) ?? d.maskInChans
-        decoderDepth = try c.decodeIfPresent(Int.self, forKey: .decoderDepth) ?? d.decoderDepth
-        decoderMLPDim = try c.decodeIfPresent(Int.self, forKey: .decoderMLPDim) ?? d.decoderMLPDim
-        decoderNumHeads = try c.decodeIfPresent(Int.self, forKey: .decoderNumHeads) ?? d.decoderNumHeads
-        decoderAttentionDownsampleRate = try c.decodeIfPresent(Int.self, forKey: .decoderAttentionDownsampleRate) ?? d.decoderAttentionDownsampleRate
-        numMultimaskOutputs = try c.decodeIfPresent(Int.self, forKey: .numMultimaskOutputs) ?? d.numMultimaskOutputs
-        iouHeadDepth = try c.decodeIfPresent(Int.self, forKey: .iouHeadDepth) ?? d.iouHeadDepth
-        iouHeadHiddenDim = try c.decodeIfPresent(Int.self, forKey: .iouHeadHiddenDim) ?? d.iouHeadHiddenDim
-        pixelMean = try c.decodeIfPresent([Double].self, forKey: .pixelMean) ?? d.pixelMean
-        pixelStd = try c.decodeIfPresent([Double].self, forKey: .pixelStd) ?? d.pixelStd
-        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? d.layerNormEps
+        imageSize = try c.decode(.imageSize, or: d.imageSize)
+        patchSize = try c.decode(.patchSize, or: d.patchSize)
+        encoderEmbedDim = try c.decode(.encoderEmbedDim, or: d.encoderEmbedDim)
+        encoderDepth = try c.decode(.encoderDepth, or: d.encoderDepth)
+        encoderNumHeads = try c.decode(.encoderNumHeads, or: d.encoderNumHeads)
+        encoderMLPRatio = try c.decode(.encoderMLPRatio, or: d.encoderMLPRatio)
+        encoderWindowSize = try c.decode(.encoderWindowSize, or: d.encoderWindowSize)
+        encoderGlobalAttnIndexes = try c.decode(.encoderGlobalAttnIndexes, or: d.encoderGlobalAttnIndexes)
+        encoderUseRelPos = try c.decode(.encoderUseRelPos, or: d.encoderUseRelPos)
+        promptEmbedDim = try c.decode(.promptEmbedDim, or: d.promptEmbedDim)
+        maskInChans = try c.decode(.maskInChans, or: d.maskInChans)
+        decoderDepth = try c.decode(.decoderDepth, or: d.decoderDepth)
+        decoderMLPDim = try c.decode(.decoderMLPDim, or: d.decoderMLPDim)
+        decoderNumHeads = try c.decode(.decoderNumHeads, or: d.decoderNumHeads)
+        decoderAttentionDownsampleRate = try c.decode(.decoderAttentionDownsampleRate, or: d.decoderAttentionDownsampleRate)
+        numMultimaskOutputs = try c.decode(.numMultimaskOutputs, or: d.numMultimaskOutputs)
+        iouHeadDepth = try c.decode(.iouHeadDepth, or: d.iouHeadDepth)
+        iouHeadHiddenDim = try c.decode(.iouHeadHiddenDim, or: d.iouHeadHiddenDim)
+        pixelMean = try c.decode(.pixelMean, or: d.pixelMean)
+        pixelStd = try c.decode(.pixelStd, or: d.pixelStd)
+        layerNormEps = try c.decode(.layerNormEps, or: d.layerNormEps)
     }
 
     /// Side of the image embedding grid (64 for the published models).
