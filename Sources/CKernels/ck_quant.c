@@ -71,11 +71,6 @@ static size_t block_bytes(int type) {
     }
 }
 
-int ck_quant_level(int level) {
-    int top = ck_simd_level();
-    return (level < 0 || level > top) ? top : level;
-}
-
 // MARK: - Scalar dequantization (one block)
 
 // The six-bit scale and min of sub-block j (0..7) of a Q4_K block.
@@ -623,7 +618,7 @@ CK_AVX512 static void dot4_f32_avx512(const float *w, const float *x, size_t k, 
 void ck_quant_matvec(int type, const void *w, size_t row_bytes, size_t k, const float *x,
                      float *y, size_t row_begin, size_t row_end, int level) {
     const uint8_t *base = (const uint8_t *)w;
-    level = ck_quant_level(level);
+    level = ck_simd_lowered(level);
 #ifdef CK_X86
     if (level >= 2) {
         for (size_t r = row_begin; r < row_end; r++) y[r] = dot_avx512(type, base + r * row_bytes, x, k);
@@ -641,7 +636,7 @@ void ck_quant_matmul(int type, const void *w, size_t row_bytes, size_t k, const 
                      size_t rows, float *y, size_t ldy, size_t row_begin, size_t row_end,
                      float *scratch, int level) {
     const uint8_t *base = (const uint8_t *)w;
-    level = ck_quant_level(level);
+    level = ck_simd_lowered(level);
     for (size_t r = row_begin; r < row_end; r++) {
         const float *wr;
         if (type == CK_QUANT_F32) {

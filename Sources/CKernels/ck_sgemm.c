@@ -1,6 +1,7 @@
 // SGEMM driver: cache blocking, packing and the dispatch to a level's micro-kernel
 // (see include/ck_sgemm.h for the contract, ck_sgemm_kernels.c for the micro-kernels).
 #include "ck_sgemm.h"
+#include "ck_cpu.h"
 #include "ck_sgemm_internal.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,29 +15,7 @@
 #define CK_X86 0
 #endif
 
-/// 0, 1 or 2: the highest level this CPU runs (ignores LISAKIT_SIMD).
-static int detect_level(void) {
-#if CK_X86
-    __builtin_cpu_init();
-    int level = 0;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
-    if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) level = 2;
-    return level;
-#else
-    return 0;
-#endif
-}
-
-int ck_sgemm_supported(int level) {
-    static int cached = -1;
-    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (v < 0) {
-        v = detect_level();
-        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
-    }
-    return level >= 1 && level <= v;
-}
+int ck_sgemm_supported(int level) { return level >= 1 && level <= ck_cpu_level(); }
 
 // ---------------------------------------------------------------------------------------------
 // Per-thread packing buffer, grown on demand and freed when the thread exits. Reusing it keeps

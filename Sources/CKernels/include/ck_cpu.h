@@ -14,6 +14,10 @@ extern "C" {
 /// environment lowers (never raises) the level, so tests can cover every path on one machine.
 int ck_simd_level(void);
 
+/// The widest level this CPU runs, ignoring `LISAKIT_SIMD` (tests and benchmarks use it to
+/// cover every level in one process; kernels run at `ck_simd_level()`).
+int ck_cpu_level(void);
+
 /// The ceiling `LISAKIT_SIMD` sets (0 baseline, 1 avx2, 2 avx512; 2 when unset or unknown), for
 /// kernels that dispatch on other CPU features (SHA-NI) but must honour the same switch.
 int ck_simd_cap(void);

@@ -43,9 +43,6 @@ void ck_quant_matmul(int type, const void *w, size_t row_bytes, size_t k, const 
                      size_t rows, float *y, size_t ldy, size_t row_begin, size_t row_end,
                      float *scratch, int level);
 
-/// The level a request resolves to on this CPU (for reports and tests).
-int ck_quant_level(int level);
-
 #ifdef __cplusplus
 }
 #endif
